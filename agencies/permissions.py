@@ -1,0 +1,185 @@
+"""The one permission policy: who may see and do what, for every model of every app.
+
+Apps register a `Rule` per model (where the object's region and owning agencies are, and which roles may
+do which action). Views never filter by agency themselves: they ask `visible()` for querysets and
+`get_for_user()` for single objects, which answers 404 for what the user may not see and 403 for an
+action the user may not take on something they can see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
+from django.shortcuts import get_object_or_404
+
+from agencies.models import AGENCY_ROLES, REGION_ROLES, Agency, Membership, Region, Role
+
+M = TypeVar("M", bound=models.Model)
+User = AbstractBaseUser | AnonymousUser
+
+VIEW = "view"
+CHANGE = "change"
+CREATE = "create"
+DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one model is scoped.
+
+    region: lookup from the model to its Region's id ("masterplan__region").
+    agencies: lookups from the model to the agencies that own it ("lead_agency", "supporting_agencies");
+        an agency role sees the object when its agency is any of them. Empty: region-wide objects that no
+        agency role sees unless `agency_roles_see_all` says so.
+    actions: action -> the roles allowed it (within scope).
+    """
+
+    region: str
+    agencies: tuple[str, ...] = ()
+    actions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    agency_roles_see_all: bool = False
+
+
+_rules: dict[type[models.Model], Rule] = {}
+
+
+def register(model: type[models.Model], rule: Rule) -> None:
+    _rules[model] = rule
+
+
+def rule_for(model: type[models.Model]) -> Rule:
+    try:
+        return _rules[model]
+    except KeyError:
+        raise LookupError(f"No permission rule is registered for {model.__name__}") from None
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's active memberships, loaded once per request and cached on the user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_smartcity_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, region__is_active=True)
+            .select_related("region", "agency")
+            .order_by("region__name", "role", "agency__name")
+        )
+        user._smartcity_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def roles_of(user: User, region: Region | None = None) -> set[str]:
+    return {m.role for m in memberships_of(user) if region is None or m.region_id == region.pk}
+
+
+def agencies_of(user: User, roles: Iterable[str] = AGENCY_ROLES) -> list[Agency]:
+    wanted = set(roles)
+    return [m.agency for m in memberships_of(user) if m.role in wanted and m.agency is not None]
+
+
+def _is_many(model: type[models.Model], path: str) -> bool:
+    """Whether following `path` from `model` can yield several rows (so a plain join would duplicate)."""
+    current = model
+    for part in path.split(LOOKUP_SEP):
+        try:
+            f = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if f.many_to_many or f.one_to_many:
+            return True
+        if not f.is_relation:
+            return False
+        current = f.related_model  # type: ignore[assignment]
+    return False
+
+
+def _agency_q(model: type[models.Model], rule: Rule, agency_ids: list[int]) -> Q:
+    q = Q(pk__in=[])
+    for path in rule.agencies:
+        lookup = f"{path}__in" if path != "pk" else "pk__in"
+        if _is_many(model, path):
+            # A subquery keeps each object once, whatever number of owning agencies match.
+            q |= Q(pk__in=model._base_manager.filter(**{lookup: agency_ids}).values("pk"))
+        else:
+            q |= Q(**{lookup: agency_ids})
+    return q
+
+
+def _scope_q(user: User, action: str, model: type[models.Model]) -> Q | None:
+    """The filter selecting what `user` may `action` in `model`; None means everything."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    rule = rule_for(model)
+    allowed = rule.actions.get(action, frozenset())
+    q = Q(pk__in=[])
+    region_ids = {m.region_id for m in memberships_of(user) if m.role in allowed and m.role in REGION_ROLES}
+    if region_ids:
+        q |= Q(**{f"{rule.region}__in": sorted(region_ids)})
+    agency_members = [m for m in memberships_of(user) if m.role in allowed and m.role in AGENCY_ROLES]
+    if agency_members:
+        if rule.agency_roles_see_all:
+            q |= Q(**{f"{rule.region}__in": sorted({m.region_id for m in agency_members})})
+        elif rule.agencies:
+            q |= _agency_q(model, rule, sorted({m.agency_id for m in agency_members if m.agency_id}))
+    return q
+
+
+def scoped(user: User, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """`queryset` narrowed to the objects `user` may `action`."""
+    q = _scope_q(user, action, queryset.model)
+    return queryset if q is None else queryset.filter(q)
+
+
+def visible(user: User, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    return scoped(user, VIEW, queryset)
+
+
+def can(user: User, action: str, obj: models.Model) -> bool:
+    """Whether `user` may `action` the object `obj` (one query, none for superusers)."""
+    if not user.is_authenticated:
+        return False
+    q = _scope_q(user, action, type(obj))
+    if q is None:
+        return True
+    return type(obj)._base_manager.filter(q, pk=obj.pk).exists()
+
+
+def can_in_region(user: User, action: str, model: type[models.Model], region: Region | None) -> bool:
+    """Whether `user` may `action` objects of `model` in `region` at all (e.g. create one)."""
+    if not user.is_authenticated or region is None:
+        return False
+    if user.is_superuser:
+        return True
+    allowed = rule_for(model).actions.get(action, frozenset())
+    return bool(roles_of(user, region) & set(allowed))
+
+
+def get_for_user(user: User, queryset: models.QuerySet[M], action: str = VIEW, **lookup: Any) -> M:
+    """Fetch one object: 404 when the user may not see it, 403 when they may see it but not `action` it."""
+    obj = get_object_or_404(visible(user, queryset), **lookup)
+    if action != VIEW and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+# --- Rules for this app's own models. -----------------------------------------------------------------
+EVERYONE = frozenset(Role)
+COORDINATORS = frozenset({Role.COORDINATOR})
+
+register(
+    Agency,
+    Rule(
+        region="region",
+        agencies=("pk",),
+        actions={VIEW: EVERYONE, CHANGE: COORDINATORS, CREATE: COORDINATORS},
+    ),
+)
+register(Region, Rule(region="pk", actions={VIEW: EVERYONE}, agency_roles_see_all=True))

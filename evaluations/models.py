@@ -1,0 +1,1 @@
+# Evaluation cycles, questionnaires, answers and assessment arrive with the evaluation issue.

@@ -1,0 +1,29 @@
+"""Permission rules for masterplan models, registered with the one policy in agencies.permissions."""
+
+from __future__ import annotations
+
+from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
+from masterplan.models import Indicator, Masterplan, Programme
+
+# The masterplan document is the region's shared plan: everyone in the region reads it, DKISP keeps it.
+register(
+    Masterplan,
+    Rule(region="region", actions={VIEW: EVERYONE, CHANGE: COORDINATORS}, agency_roles_see_all=True),
+)
+# A programme belongs to its lead and supporting SKPDs; other SKPDs' programmes are not theirs to see.
+register(
+    Programme,
+    Rule(
+        region="masterplan__region",
+        agencies=("lead_agency", "supporting_agencies"),
+        actions={VIEW: EVERYONE, CHANGE: COORDINATORS, CREATE: COORDINATORS, DELETE: COORDINATORS},
+    ),
+)
+register(
+    Indicator,
+    Rule(
+        region="programme__masterplan__region",
+        agencies=("programme__lead_agency", "programme__supporting_agencies"),
+        actions={VIEW: EVERYONE, CHANGE: COORDINATORS, CREATE: COORDINATORS, DELETE: COORDINATORS},
+    ),
+)

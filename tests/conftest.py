@@ -1,0 +1,102 @@
+"""Shared fixtures: fixed personas (after Healthchecks' hc/test.py) built through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+
+from agencies.models import Agency, Region, Role
+from agencies.services import agency_create, membership_grant, region_create
+from masterplan.models import Element, Masterplan, Programme
+from masterplan.services import indicator_create, masterplan_create, programme_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class World:
+    region: Region
+    other_region: Region
+    agency_a: Agency
+    agency_b: Agency
+    dkisp: Agency
+    other_agency: Agency
+    operator_a: AbstractBaseUser
+    operator_b: AbstractBaseUser
+    coordinator: AbstractBaseUser
+    assessor: AbstractBaseUser
+    outsider: AbstractBaseUser
+    masterplan: Masterplan
+    programme_a: Programme
+    programme_b: Programme
+    other_programme: Programme
+
+
+def make_user(username: str, **extra: object) -> AbstractBaseUser:
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org", **extra)
+
+
+def make_programme(masterplan: Masterplan, lead: Agency, code: str, *, element: str = "public-service",
+                   supporting: tuple[Agency, ...] = (), **extra: object) -> Programme:
+    data = {
+        "element": Element.objects.get(code=element),
+        "code": code,
+        "name": f"Programme {code}",
+        "term": Programme.Term.SHORT,
+        "lead_agency": lead,
+        "start_year": 2021,
+        "end_year": 2025,
+        "funding_sources": ["apbd"],
+        "status": Programme.Status.RUNNING,
+    }
+    data.update(extra)
+    return programme_create(by=None, masterplan=masterplan, data=data, supporting=supporting)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    region = region_create(by=None, name="Kabupaten Banjar", province="Kalimantan Selatan", bps_code="6303",
+                           seat="Martapura")
+    other_region = region_create(by=None, name="Kota Banjarbaru", kind=Region.Kind.KOTA,
+                                 province="Kalimantan Selatan", bps_code="6372")
+    agency_a = agency_create(by=None, region=region, name="Dinas Kesehatan", acronym="DINKES")
+    agency_b = agency_create(by=None, region=region, name="Dinas Pendidikan", acronym="DISDIK")
+    dkisp = agency_create(by=None, region=region,
+                          name="Dinas Komunikasi, Informatika, Statistik dan Persandian", acronym="DKISP")
+    other_agency = agency_create(by=None, region=other_region, name="Diskominfo Banjarbaru", acronym="DISKOMINFO")
+
+    operator_a = make_user("operator_a")
+    operator_b = make_user("operator_b")
+    coordinator = make_user("coordinator")
+    assessor = make_user("assessor")
+    outsider = make_user("outsider")
+    membership_grant(by=None, user=operator_a, region=region, role=Role.OPERATOR, agency=agency_a)
+    membership_grant(by=None, user=operator_b, region=region, role=Role.OPERATOR, agency=agency_b)
+    membership_grant(by=None, user=coordinator, region=region, role=Role.COORDINATOR, agency=dkisp)
+    membership_grant(by=None, user=assessor, region=region, role=Role.ASSESSOR)
+    membership_grant(by=None, user=outsider, region=other_region, role=Role.COORDINATOR, agency=other_agency)
+
+    masterplan = masterplan_create(by=None, region=region,
+                                   data={"title": "Masterplan Smart City Kabupaten Banjar", "start_year": 2021,
+                                         "end_year": 2025})
+    other_masterplan = masterplan_create(by=None, region=other_region,
+                                         data={"title": "Masterplan Banjarbaru", "start_year": 2021, "end_year": 2025})
+    programme_a = make_programme(masterplan, agency_a, "LIV-01", element="health")
+    programme_b = make_programme(masterplan, agency_b, "SOC-01", element="learning", supporting=(dkisp,))
+    indicator_create(by=None, programme=programme_a, data={"name": "Puskesmas terhubung", "unit": "unit",
+                                                           "baseline": 3, "baseline_year": 2020},
+                     targets={2021: 5, 2022: 10})
+    other_programme = make_programme(other_masterplan, other_agency, "GOV-01")
+    return World(region, other_region, agency_a, agency_b, dkisp, other_agency, operator_a, operator_b,
+                 coordinator, assessor, outsider, masterplan, programme_a, programme_b, other_programme)
+
+
+def client_for(user: AbstractBaseUser | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
