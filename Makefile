@@ -53,10 +53,10 @@ assets: node_modules/.installed
 
 # .po files are committed; .mo files are built here.
 messages: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 makemessages: install
-	$(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=node_modules --ignore=tests --no-obsolete
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=node_modules --ignore=tests --no-obsolete
 
 demo: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo

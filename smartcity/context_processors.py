@@ -1,9 +1,27 @@
+"""Template context every page needs: who the user is here, and what the navigation may offer."""
+
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+
+from agencies.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    memberships = getattr(request, "memberships", [])
+    region = getattr(request, "region", None)
+    here = [m for m in memberships if region is not None and m.region_id == region.pk]
+    roles = {m.role for m in here}
+    user = getattr(request, "user", None)
+    return {
+        "site_name": settings.SITE_NAME,
+        "current_region": region,
+        "user_regions": list({m.region_id: m.region for m in memberships}.values()),
+        "nav_roles": sorted({m.get_role_display() for m in here}),
+        "nav_agencies": [m.agency for m in here if m.agency is not None and m.role in (Role.OPERATOR, Role.HEAD)],
+        "is_coordinator": Role.COORDINATOR in roles or bool(user and user.is_superuser),
+        "is_assessor": Role.ASSESSOR in roles,
+    }

@@ -11,7 +11,8 @@ from django.test import Client
 
 from agencies.models import Agency, Region, Role
 from agencies.services import agency_create, membership_grant, region_create
-from masterplan.models import Element, Masterplan, Programme
+from masterplan.framework import ensure_framework
+from masterplan.models import Dimension, Element, Masterplan, Programme
 from masterplan.services import indicator_create, masterplan_create, programme_create
 
 PASSWORD = "correct-horse-battery-staple"
@@ -59,6 +60,8 @@ def make_programme(masterplan: Masterplan, lead: Agency, code: str, *, element: 
 
 @pytest.fixture
 def world(db: None) -> World:
+    # Transactional (browser) tests flush the tables, data-migration rows included.
+    ensure_framework(Dimension, Element)
     region = region_create(by=None, name="Kabupaten Banjar", province="Kalimantan Selatan", bps_code="6303",
                            seat="Martapura")
     other_region = region_create(by=None, name="Kota Banjarbaru", kind=Region.Kind.KOTA,

@@ -1,0 +1,227 @@
+"""Masterplan pages: parse with a form, check with the policy, call a service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.audit import events_for
+from agencies.models import AGENCY_ROLES, Agency
+from agencies.permissions import CHANGE, CREATE, DELETE, can, can_in_region, get_for_user, roles_of
+from agencies.selectors import agency_list
+from masterplan import selectors, services
+from masterplan.filters import ProgrammeFilter
+from masterplan.forms import IndicatorForm, MasterplanForm, ProgrammeForm
+from masterplan.models import Dimension, Indicator, Masterplan, Programme
+from smartcity.lib.forms import add_service_errors
+
+PAGE_SIZE = 25
+
+
+def _masterplan_or_404(request: HttpRequest) -> Masterplan:
+    masterplan = selectors.current_masterplan(user=request.user, region=request.region)
+    if masterplan is None:
+        raise Http404(_("This region has no masterplan yet."))
+    return masterplan
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    masterplan = _masterplan_or_404(request)
+    summaries = selectors.dimension_overview(user=request.user, masterplan=masterplan)
+    total = sum(s.total for s in summaries)
+    implemented = sum(s.implemented for s in summaries)
+    return render(request, "masterplan/overview.html", {
+        "masterplan": masterplan,
+        "summaries": summaries,
+        "total": total,
+        "implemented": implemented,
+        "can_change_masterplan": can(request.user, CHANGE, masterplan),
+    })
+
+
+@login_required
+def dimension_detail(request: HttpRequest, code: str) -> HttpResponse:
+    masterplan = _masterplan_or_404(request)
+    dimension = get_object_or_404(Dimension, code=code)
+    summary = next(s for s in selectors.dimension_overview(user=request.user, masterplan=masterplan)
+                   if s.dimension.pk == dimension.pk)
+    programmes = list(selectors.programme_list(user=request.user, masterplan=masterplan)
+                      .filter(element__dimension=dimension))
+    by_element = {e.element.pk: [] for e in summary.elements}
+    for programme in programmes:
+        by_element[programme.element_id].append(programme)
+    sections = [(e, by_element[e.element.pk]) for e in summary.elements]
+    return render(request, "masterplan/dimension.html", {
+        "masterplan": masterplan, "dimension": dimension, "summary": summary, "sections": sections,
+        "dimensions": Dimension.objects.all(),
+    })
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    masterplan = _masterplan_or_404(request)
+    base = selectors.programme_list(user=request.user, masterplan=masterplan)
+    filterset = ProgrammeFilter(request.GET, queryset=base, region=masterplan.region)
+    programmes = filterset.qs if filterset.is_valid() else base.none()
+    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "masterplan/programme_list.html", {
+        "masterplan": masterplan,
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": can_in_region(request.user, CREATE, Programme, masterplan.region),
+    })
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_for_user(request.user, selectors.programme_detail_queryset(), pk=pk)
+    can_change = can(request.user, CHANGE, programme)
+    return render(request, "masterplan/programme_detail.html", {
+        "programme": programme,
+        "indicator_rows": selectors.indicator_rows(programme),
+        "years": list(programme.years),
+        "can_change": can_change,
+        "history": events_for(programme).select_related("actor")[:10] if can_change else [],
+    })
+
+
+@login_required
+def programme_create(request: HttpRequest) -> HttpResponse:
+    masterplan = _masterplan_or_404(request)
+    if not can_in_region(request.user, CREATE, Programme, masterplan.region):
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None, region=masterplan.region,
+                         initial={"start_year": masterplan.start_year, "end_year": masterplan.end_year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(by=request.user, masterplan=masterplan,
+                                                  data=form.service_data(),
+                                                  supporting=form.cleaned_data["supporting_agencies"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Programme %(code)s was created.") % {"code": programme.code})
+            return redirect(programme)
+    return render(request, "masterplan/programme_form.html", {"form": form, "masterplan": masterplan})
+
+
+@login_required
+def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_for_user(request.user, Programme.objects.select_related("masterplan__region"), CHANGE, pk=pk)
+    form = ProgrammeForm(request.POST or None, instance=programme, region=programme.masterplan.region)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=Programme.objects.get(pk=programme.pk), by=request.user,
+                                      data=form.service_data(),
+                                      supporting=form.cleaned_data["supporting_agencies"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Programme %(code)s was saved.") % {"code": form.cleaned_data["code"]})
+            return redirect(programme)
+    return render(request, "masterplan/programme_form.html", {
+        "form": form, "programme": programme, "masterplan": programme.masterplan,
+    })
+
+
+@login_required
+def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_for_user(request.user, Programme.objects.select_related("masterplan__region"), CHANGE, pk=pk)
+    form = IndicatorForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_create(by=request.user, programme=programme, data=form.service_data(),
+                                      targets=form.targets())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The indicator was added."))
+            return redirect(programme)
+    return render(request, "masterplan/indicator_form.html", {"form": form, "programme": programme})
+
+
+def _indicator_for(request: HttpRequest, pk: int, action: str) -> Indicator:
+    return get_for_user(request.user, Indicator.objects.select_related("programme__masterplan__region"), action, pk=pk)
+
+
+@login_required
+def indicator_update(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _indicator_for(request, pk, CHANGE)
+    programme = indicator.programme
+    form = IndicatorForm(request.POST or None, instance=indicator, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(indicator=Indicator.objects.get(pk=indicator.pk), by=request.user,
+                                      data=form.service_data(), targets=form.targets())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The indicator was saved."))
+            return redirect(programme)
+    return render(request, "masterplan/indicator_form.html", {
+        "form": form, "programme": programme, "indicator": indicator,
+    })
+
+
+@login_required
+@require_POST
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = _indicator_for(request, pk, DELETE)
+    programme = indicator.programme
+    services.indicator_delete(indicator=indicator, by=request.user)
+    messages.success(request, _("The indicator was deleted."))
+    return redirect(programme)
+
+
+@login_required
+def masterplan_update(request: HttpRequest) -> HttpResponse:
+    masterplan = _masterplan_or_404(request)
+    if not can(request.user, CHANGE, masterplan):
+        raise PermissionDenied
+    form = MasterplanForm(request.POST or None, instance=masterplan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.masterplan_update(masterplan=Masterplan.objects.get(pk=masterplan.pk), by=request.user,
+                                       data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The masterplan was saved."))
+            return redirect("masterplan:overview")
+    return render(request, "masterplan/masterplan_form.html", {"form": form, "masterplan": masterplan})
+
+
+@login_required
+def agency_index(request: HttpRequest) -> HttpResponse:
+    if request.region is None:
+        raise Http404
+    agencies = list(agency_list(user=request.user, region=request.region))
+    roles = roles_of(request.user, request.region)
+    if len(agencies) == 1 and roles and roles <= AGENCY_ROLES:
+        # SKPD staff of one agency have nothing to choose: their agency page is their home.
+        return redirect("masterplan:agency", pk=agencies[0].pk)
+    masterplan = selectors.current_masterplan(user=request.user, region=request.region)
+    counts = selectors.agency_programme_counts(masterplan=masterplan) if masterplan else {}
+    rows = [(agency, counts.get(agency.pk, (0, 0))) for agency in agencies]
+    return render(request, "masterplan/agency_list.html", {"rows": rows, "masterplan": masterplan})
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_for_user(request.user, Agency.objects.select_related("region", "predecessor"), pk=pk)
+    masterplan = selectors.current_masterplan(user=request.user, region=agency.region)
+    led, supported = (selectors.agency_programmes(user=request.user, agency=agency, masterplan=masterplan)
+                      if masterplan else ([], []))
+    return render(request, "masterplan/agency_detail.html", {
+        "agency": agency, "masterplan": masterplan, "led": led, "supported": supported,
+    })

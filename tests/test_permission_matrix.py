@@ -1,0 +1,96 @@
+"""Every URL × persona × method has an expected status (after pretix's test_permissions.py).
+
+A new URL without a row here fails `test_every_url_has_a_rule`, so nobody forgets to decide who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import World, client_for
+
+PERSONAS = ("anonymous", "operator_a", "operator_b", "coordinator", "assessor", "outsider")
+LOGIN = 302  # anonymous visitors are sent to the log-in page
+
+
+def _expect(default: int, **overrides: int) -> dict[str, int]:
+    return {p: overrides.get(p, default) for p in PERSONAS}
+
+
+# The object-level pattern for an object owned by agency A in region Banjar, read by everyone in the region:
+# A's operator may read (200); B's operator and another region's coordinator must not even learn it exists (404).
+OWN_READ = _expect(200, anonymous=LOGIN, operator_b=404, outsider=404)
+# ...and only the coordinator may change it: visible-but-forbidden is 403.
+OWN_CHANGE = _expect(403, anonymous=LOGIN, operator_b=404, outsider=404, coordinator=200)
+REGION_READ = _expect(200, anonymous=LOGIN)
+REGION_CHANGE = _expect(403, anonymous=LOGIN, coordinator=200, outsider=200)
+
+Kwargs = Callable[[World], dict[str, Any]]
+NONE: Kwargs = lambda w: {}  # noqa: E731
+PROGRAMME_A: Kwargs = lambda w: {"pk": w.programme_a.pk}  # noqa: E731
+INDICATOR_A: Kwargs = lambda w: {"pk": w.programme_a.indicators.get().pk}  # noqa: E731
+
+# url name -> (kwargs, {method: {persona: status}})
+MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
+    "home": (NONE, {"GET": _expect(302)}),
+    "login": (NONE, {"GET": _expect(302, anonymous=200)}),
+    "logout": (NONE, {"GET": _expect(405), "POST": _expect(302)}),
+    "switch_region": (NONE, {"GET": _expect(405, anonymous=LOGIN), "POST": _expect(400, anonymous=LOGIN)}),
+    "healthz": (NONE, {"GET": _expect(200), "POST": _expect(405)}),
+    "set_language": (NONE, {"POST": _expect(302)}),
+    "masterplan:overview": (NONE, {"GET": REGION_READ}),
+    "masterplan:masterplan_update": (NONE, {"GET": REGION_CHANGE, "POST": REGION_CHANGE}),
+    "masterplan:dimension": (lambda w: {"code": "governance"}, {"GET": REGION_READ}),
+    "masterplan:programmes": (NONE, {"GET": REGION_READ}),
+    "masterplan:programme_create": (NONE, {"GET": REGION_CHANGE, "POST": REGION_CHANGE}),
+    "masterplan:programme": (PROGRAMME_A, {"GET": OWN_READ}),
+    "masterplan:programme_update": (PROGRAMME_A, {"GET": OWN_CHANGE, "POST": OWN_CHANGE}),
+    "masterplan:indicator_create": (PROGRAMME_A, {"GET": OWN_CHANGE, "POST": OWN_CHANGE}),
+    "masterplan:indicator_update": (INDICATOR_A, {"GET": OWN_CHANGE, "POST": OWN_CHANGE}),
+    "masterplan:indicator_delete": (
+        INDICATOR_A,
+        {"GET": _expect(405, anonymous=LOGIN), "POST": {**OWN_CHANGE, "coordinator": 302}},
+    ),
+    # An operator's agency index goes straight to their own agency page.
+    "masterplan:agencies": (NONE, {"GET": _expect(200, anonymous=LOGIN, operator_a=302, operator_b=302)}),
+    "masterplan:agency": (lambda w: {"pk": w.agency_a.pk}, {"GET": OWN_READ}),
+}
+
+
+def _url_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.app_name == "admin":
+                continue  # Django admin guards itself (staff only); tested in the admin tests
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names |= _url_names(p.url_patterns, ns)
+        elif p.name:
+            names.add(f"{namespace}{p.name}")
+    return names
+
+
+def test_every_url_has_a_rule() -> None:
+    assert _url_names(get_resolver().url_patterns) == set(MATRIX)
+
+
+CASES = [
+    (name, method, persona)
+    for name, (_, methods) in MATRIX.items()
+    for method, expected in methods.items()
+    for persona in expected
+]
+
+
+@pytest.mark.parametrize(("name", "method", "persona"), CASES)
+def test_permission_matrix(world: World, name: str, method: str, persona: str) -> None:
+    kwargs_for, methods = MATRIX[name]
+    user = None if persona == "anonymous" else getattr(world, persona)
+    client = client_for(user)
+    url = reverse(name, kwargs=kwargs_for(world))
+    response = client.generic(method, url)
+    assert response.status_code == methods[method][persona], (name, method, persona)
