@@ -182,9 +182,7 @@ class AuditEvent(models.Model):
         Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     action = models.CharField(_("action"), max_length=80, db_index=True)
-    target_type = models.ForeignKey(
-        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     target_id = models.CharField(max_length=40, blank=True)
     target_label = models.CharField(_("object"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)

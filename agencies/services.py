@@ -18,8 +18,9 @@ def region_create(*, by: AbstractBaseUser | None, **fields: Any) -> Region:
     region = Region(**fields)
     region.full_clean()
     region.save()
-    audit_record(actor=by, action="region.created", target=region, region=region,
-                 changes=snapshot(region, fields.keys()))
+    audit_record(
+        actor=by, action="region.created", target=region, region=region, changes=snapshot(region, fields.keys())
+    )
     return region
 
 
@@ -28,8 +29,9 @@ def agency_create(*, by: AbstractBaseUser | None, region: Region, **fields: Any)
     agency = Agency(region=region, **fields)
     agency.full_clean()
     agency.save()
-    audit_record(actor=by, action="agency.created", target=agency, region=region,
-                 changes=snapshot(agency, fields.keys()))
+    audit_record(
+        actor=by, action="agency.created", target=agency, region=region, changes=snapshot(agency, fields.keys())
+    )
     return agency
 
 

@@ -16,11 +16,16 @@ from masterplan.models import Dimension, Element, Programme
 class ProgrammeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     dimension = django_filters.ModelChoiceFilter(
-        field_name="element__dimension", queryset=Dimension.objects.all(), to_field_name="code", label=_("Dimension"),
+        field_name="element__dimension",
+        queryset=Dimension.objects.all(),
+        to_field_name="code",
+        label=_("Dimension"),
         empty_label=_("All dimensions"),
     )
     element = django_filters.ModelChoiceFilter(
-        queryset=Element.objects.select_related("dimension"), to_field_name="code", label=_("Element"),
+        queryset=Element.objects.select_related("dimension"),
+        to_field_name="code",
+        label=_("Element"),
         empty_label=_("All elements"),
     )
     term = django_filters.ChoiceFilter(choices=Programme.Term.choices, label=_("Term"), empty_label=_("All terms"))

@@ -40,8 +40,18 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = (
-            "code", "name", "element", "term", "is_quick_win", "status", "lead_agency", "supporting_agencies",
-            "start_year", "end_year", "funding_sources", "description",
+            "code",
+            "name",
+            "element",
+            "term",
+            "is_quick_win",
+            "status",
+            "lead_agency",
+            "supporting_agencies",
+            "start_year",
+            "end_year",
+            "funding_sources",
+            "description",
         )
         widgets = {
             "supporting_agencies": forms.SelectMultiple(attrs={"size": 8}),
@@ -64,8 +74,11 @@ class ProgrammeForm(forms.ModelForm):
             Fieldset(
                 _("Programme"),
                 Row(Column("code", css_class="col-md-3"), Column("name", css_class="col-md-9")),
-                Row(Column("element", css_class="col-md-6"), Column("term", css_class="col-md-3"),
-                    Column("status", css_class="col-md-3")),
+                Row(
+                    Column("element", css_class="col-md-6"),
+                    Column("term", css_class="col-md-3"),
+                    Column("status", css_class="col-md-3"),
+                ),
                 Field("is_quick_win"),
             ),
             Fieldset(
@@ -74,8 +87,11 @@ class ProgrammeForm(forms.ModelForm):
             ),
             Fieldset(
                 _("Years and funding"),
-                Row(Column("start_year", css_class="col-md-3"), Column("end_year", css_class="col-md-3"),
-                    Column("funding_sources", css_class="col-md-6")),
+                Row(
+                    Column("start_year", css_class="col-md-3"),
+                    Column("end_year", css_class="col-md-3"),
+                    Column("funding_sources", css_class="col-md-6"),
+                ),
             ),
             "description",
         )
@@ -110,8 +126,11 @@ class MasterplanForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "title",
-            Row(Column("start_year", css_class="col-md-3"), Column("end_year", css_class="col-md-3"),
-                Column("period_type", css_class="col-md-6")),
+            Row(
+                Column("start_year", css_class="col-md-3"),
+                Column("end_year", css_class="col-md-3"),
+                Column("period_type", css_class="col-md-6"),
+            ),
             Row(Column("perbup_number", css_class="col-md-8"), Column("perbup_date", css_class="col-md-4")),
         )
 
@@ -154,8 +173,11 @@ class IndicatorForm(forms.ModelForm):
         target_columns = [Column(f"target_{y}", css_class="col-6 col-md-2") for y in programme.years]
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-8"), Column("unit", css_class="col-md-4")),
-            Row(Column("baseline", css_class="col-md-4"), Column("baseline_year", css_class="col-md-4"),
-                Column("order", css_class="col-md-4")),
+            Row(
+                Column("baseline", css_class="col-md-4"),
+                Column("baseline_year", css_class="col-md-4"),
+                Column("order", css_class="col-md-4"),
+            ),
             Fieldset(_("Yearly targets"), Row(*target_columns)),
         )
         self.fields["baseline_year"].validators = list(YEAR_VALIDATORS)
@@ -171,5 +193,3 @@ class IndicatorForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.Meta.fields}
-
-

@@ -10,36 +10,72 @@ from typing import Any
 
 # (code, abbreviation, Indonesian name, English name, [(element code, Indonesian, English), ...])
 FRAMEWORK = [
-    ("governance", "SG", "Smart Governance", "Smart Governance", [
-        ("public-service", "Layanan Publik", "Public service"),
-        ("public-policy", "Kebijakan Publik", "Public policy"),
-        ("bureaucracy", "Tata Kelola Birokrasi", "Bureaucratic governance"),
-    ]),
-    ("branding", "SB", "Smart Branding", "Smart Branding", [
-        ("tourism-branding", "Branding Pariwisata", "Tourism branding"),
-        ("business-branding", "Branding Bisnis", "Business branding"),
-        ("city-appearance", "Wajah Kota", "City appearance"),
-    ]),
-    ("economy", "SE", "Smart Economy", "Smart Economy", [
-        ("industry", "Industri", "Industry"),
-        ("welfare", "Kesejahteraan", "Welfare"),
-        ("transactions", "Transaksi Keuangan", "Financial transactions"),
-    ]),
-    ("living", "SL", "Smart Living", "Smart Living", [
-        ("harmony", "Harmoni", "Harmony of living"),
-        ("health", "Kesehatan", "Health"),
-        ("mobility", "Mobilitas", "Mobility"),
-    ]),
-    ("society", "SS", "Smart Society", "Smart Society", [
-        ("community", "Komunitas", "Community"),
-        ("learning", "Ekosistem Belajar", "Learning ecosystem"),
-        ("security", "Keamanan", "Security"),
-    ]),
-    ("environment", "SEN", "Smart Environment", "Smart Environment", [
-        ("protection", "Proteksi Lingkungan", "Environmental protection"),
-        ("waste", "Pengelolaan Sampah dan Limbah", "Waste management"),
-        ("energy", "Energi", "Energy"),
-    ]),
+    (
+        "governance",
+        "SG",
+        "Smart Governance",
+        "Smart Governance",
+        [
+            ("public-service", "Layanan Publik", "Public service"),
+            ("public-policy", "Kebijakan Publik", "Public policy"),
+            ("bureaucracy", "Tata Kelola Birokrasi", "Bureaucratic governance"),
+        ],
+    ),
+    (
+        "branding",
+        "SB",
+        "Smart Branding",
+        "Smart Branding",
+        [
+            ("tourism-branding", "Branding Pariwisata", "Tourism branding"),
+            ("business-branding", "Branding Bisnis", "Business branding"),
+            ("city-appearance", "Wajah Kota", "City appearance"),
+        ],
+    ),
+    (
+        "economy",
+        "SE",
+        "Smart Economy",
+        "Smart Economy",
+        [
+            ("industry", "Industri", "Industry"),
+            ("welfare", "Kesejahteraan", "Welfare"),
+            ("transactions", "Transaksi Keuangan", "Financial transactions"),
+        ],
+    ),
+    (
+        "living",
+        "SL",
+        "Smart Living",
+        "Smart Living",
+        [
+            ("harmony", "Harmoni", "Harmony of living"),
+            ("health", "Kesehatan", "Health"),
+            ("mobility", "Mobilitas", "Mobility"),
+        ],
+    ),
+    (
+        "society",
+        "SS",
+        "Smart Society",
+        "Smart Society",
+        [
+            ("community", "Komunitas", "Community"),
+            ("learning", "Ekosistem Belajar", "Learning ecosystem"),
+            ("security", "Keamanan", "Security"),
+        ],
+    ),
+    (
+        "environment",
+        "SEN",
+        "Smart Environment",
+        "Smart Environment",
+        [
+            ("protection", "Proteksi Lingkungan", "Environmental protection"),
+            ("waste", "Pengelolaan Sampah dan Limbah", "Waste management"),
+            ("energy", "Energi", "Energy"),
+        ],
+    ),
 ]
 
 

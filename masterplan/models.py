@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
+from smartcity.lib.uploads import validate_pdf
 
 YEAR_VALIDATORS = [
     MinValueValidator(2000, _("Enter a year from 2000 onwards.")),
@@ -40,7 +41,9 @@ class Masterplan(models.Model):
     end_year = models.PositiveSmallIntegerField(_("last year"), validators=YEAR_VALIDATORS)
     perbup_number = models.CharField(_("Perbup number"), max_length=100, blank=True)
     perbup_date = models.DateField(_("Perbup date"), null=True, blank=True)
-    document = models.FileField(_("document (PDF)"), upload_to=masterplan_document_path, blank=True)
+    document = models.FileField(
+        _("document (PDF)"), upload_to=masterplan_document_path, blank=True, validators=[validate_pdf]
+    )
     period_type = models.CharField(
         _("reporting period"), max_length=20, choices=PeriodType.choices, default=PeriodType.QUARTERLY
     )
@@ -75,12 +78,12 @@ class _Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "id").startswith("en") else self.name_id
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Dimension(_Bilingual):

@@ -18,11 +18,7 @@ def current_masterplan(*, user: User, region: Region | None) -> Masterplan | Non
     """The region's current masterplan: the active one with the latest first year."""
     if region is None:
         return None
-    return (
-        visible(user, Masterplan.objects.filter(region=region))
-        .order_by("-is_active", "-start_year", "-pk")
-        .first()
-    )
+    return visible(user, Masterplan.objects.filter(region=region)).order_by("-is_active", "-start_year", "-pk").first()
 
 
 @dataclass
@@ -113,12 +109,18 @@ def agency_programmes(*, user: User, agency: Agency, masterplan: Masterplan) -> 
 def agency_programme_counts(*, masterplan: Masterplan) -> dict[int, tuple[int, int]]:
     """{agency id: (programmes led, programmes supported)} for one masterplan, in two queries."""
     led = dict(
-        Programme.objects.filter(masterplan=masterplan).order_by().values_list("lead_agency_id")
-        .annotate(n=Count("pk")).values_list("lead_agency_id", "n")
+        Programme.objects.filter(masterplan=masterplan)
+        .order_by()
+        .values_list("lead_agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("lead_agency_id", "n")
     )
     supported = dict(
-        Programme.supporting_agencies.through.objects.filter(programme__masterplan=masterplan).order_by()
-        .values_list("agency_id").annotate(n=Count("pk")).values_list("agency_id", "n")
+        Programme.supporting_agencies.through.objects.filter(programme__masterplan=masterplan)
+        .order_by()
+        .values_list("agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("agency_id", "n")
     )
     return {pk: (led.get(pk, 0), supported.get(pk, 0)) for pk in set(led) | set(supported)}
 

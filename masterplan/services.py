@@ -19,8 +19,17 @@ Actor = AbstractBaseUser | None
 
 MASTERPLAN_FIELDS = ("title", "start_year", "end_year", "perbup_number", "perbup_date", "period_type", "is_active")
 PROGRAMME_FIELDS = (
-    "element", "code", "name", "description", "term", "is_quick_win", "lead_agency",
-    "start_year", "end_year", "funding_sources", "status",
+    "element",
+    "code",
+    "name",
+    "description",
+    "term",
+    "is_quick_win",
+    "lead_agency",
+    "start_year",
+    "end_year",
+    "funding_sources",
+    "status",
 )
 INDICATOR_FIELDS = ("name", "unit", "baseline", "baseline_year", "order")
 
@@ -34,8 +43,13 @@ def masterplan_create(*, by: Actor, region: Region, data: Mapping[str, Any]) -> 
     masterplan = Masterplan(region=region, **_only(data, MASTERPLAN_FIELDS))
     masterplan.full_clean()
     masterplan.save()
-    audit_record(actor=by, action="masterplan.created", target=masterplan, region=region,
-                 changes=snapshot(masterplan, _only(data, MASTERPLAN_FIELDS).keys()))
+    audit_record(
+        actor=by,
+        action="masterplan.created",
+        target=masterplan,
+        region=region,
+        changes=snapshot(masterplan, _only(data, MASTERPLAN_FIELDS).keys()),
+    )
     return masterplan
 
 
@@ -45,12 +59,13 @@ def masterplan_update(*, masterplan: Masterplan, by: Actor, data: Mapping[str, A
     if changes:
         masterplan.full_clean()
         masterplan.save()
-        audit_record(actor=by, action="masterplan.updated", target=masterplan, region=masterplan.region,
-                     changes=changes)
+        audit_record(
+            actor=by, action="masterplan.updated", target=masterplan, region=masterplan.region, changes=changes
+        )
     return masterplan
 
 
-def _check_supporters(masterplan: Masterplan, lead: Agency | None, supporters: list[Agency]) -> None:
+def check_supporting_agencies(masterplan: Masterplan, lead: Agency | None, supporters: list[Agency]) -> None:
     if lead is not None and any(a.pk == lead.pk for a in supporters):
         raise ValidationError({"supporting_agencies": _("The lead SKPD cannot also be a supporting SKPD.")})
     if any(a.region_id != masterplan.region_id for a in supporters):
@@ -68,7 +83,7 @@ def programme_create(
     supporters = list(supporting)
     programme = Programme(masterplan=masterplan, **_only(data, PROGRAMME_FIELDS))
     programme.full_clean()
-    _check_supporters(masterplan, programme.lead_agency, supporters)
+    check_supporting_agencies(masterplan, programme.lead_agency, supporters)
     programme.save()
     programme.supporting_agencies.set(supporters)
     changes = snapshot(programme, _only(data, PROGRAMME_FIELDS).keys())
@@ -86,7 +101,7 @@ def programme_update(
     programme.full_clean()
     if supporting is not None:
         supporters = list(supporting)
-        _check_supporters(programme.masterplan, programme.lead_agency, supporters)
+        check_supporting_agencies(programme.masterplan, programme.lead_agency, supporters)
         before = _supporter_labels(programme.supporting_agencies.all())
         after = _supporter_labels(supporters)
         if before != after:
@@ -94,8 +109,9 @@ def programme_update(
             changes["supporting_agencies"] = [before, after]
     if changes:
         programme.save()
-        audit_record(actor=by, action="programme.updated", target=programme,
-                     region=programme.masterplan.region, changes=changes)
+        audit_record(
+            actor=by, action="programme.updated", target=programme, region=programme.masterplan.region, changes=changes
+        )
     return programme
 
 
@@ -120,7 +136,7 @@ def _set_targets(indicator: Indicator, targets: Mapping[int, Decimal | None]) ->
     return changes
 
 
-def _check_target_years(programme: Programme, targets: Mapping[int, Decimal | None]) -> None:
+def check_target_years(programme: Programme, targets: Mapping[int, Decimal | None]) -> None:
     outside = sorted(y for y, v in targets.items() if v is not None and y not in programme.years)
     if outside:
         raise ValidationError(
@@ -136,12 +152,13 @@ def indicator_create(
     fields = _only(data, INDICATOR_FIELDS)
     indicator = Indicator(programme=programme, **fields)
     indicator.full_clean()
-    _check_target_years(programme, targets or {})
+    check_target_years(programme, targets or {})
     indicator.save()
     changes = snapshot(indicator, fields.keys())
     changes.update(_set_targets(indicator, targets or {}))
-    audit_record(actor=by, action="indicator.created", target=indicator, region=programme.masterplan.region,
-                 changes=changes)
+    audit_record(
+        actor=by, action="indicator.created", target=indicator, region=programme.masterplan.region, changes=changes
+    )
     return indicator
 
 
@@ -154,17 +171,28 @@ def indicator_update(
     if changes:
         indicator.save()
     if targets is not None:
-        _check_target_years(indicator.programme, targets)
+        check_target_years(indicator.programme, targets)
         changes.update(_set_targets(indicator, targets))
     if changes:
-        audit_record(actor=by, action="indicator.updated", target=indicator,
-                     region=indicator.programme.masterplan.region, changes=changes)
+        audit_record(
+            actor=by,
+            action="indicator.updated",
+            target=indicator,
+            region=indicator.programme.masterplan.region,
+            changes=changes,
+        )
     return indicator
 
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, by: Actor) -> None:
     programme = indicator.programme
-    audit_record(actor=by, action="indicator.deleted", target=indicator, region=programme.masterplan.region,
-                 changes={"name": indicator.name, "targets": {str(t.year): str(t.value) for t in indicator.targets.all()}})
+    targets = {str(t.year): str(t.value) for t in indicator.targets.all()}
+    audit_record(
+        actor=by,
+        action="indicator.deleted",
+        target=indicator,
+        region=programme.masterplan.region,
+        changes={"name": indicator.name, "targets": targets},
+    )
     indicator.delete()

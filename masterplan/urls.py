@@ -9,6 +9,7 @@ app_name = "masterplan"
 urlpatterns = [
     path("masterplan/", views.overview, name="overview"),
     path("masterplan/ubah/", views.masterplan_update, name="masterplan_update"),
+    path("masterplan/dokumen/", views.masterplan_document, name="masterplan_document"),
     path("masterplan/dimensi/<slug:code>/", views.dimension_detail, name="dimension"),
     path("masterplan/program/", views.programme_list, name="programmes"),
     path("masterplan/program/tambah/", views.programme_create, name="programme_create"),

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,31 +38,46 @@ def overview(request: HttpRequest) -> HttpResponse:
     summaries = selectors.dimension_overview(user=request.user, masterplan=masterplan)
     total = sum(s.total for s in summaries)
     implemented = sum(s.implemented for s in summaries)
-    return render(request, "masterplan/overview.html", {
-        "masterplan": masterplan,
-        "summaries": summaries,
-        "total": total,
-        "implemented": implemented,
-        "can_change_masterplan": can(request.user, CHANGE, masterplan),
-    })
+    return render(
+        request,
+        "masterplan/overview.html",
+        {
+            "masterplan": masterplan,
+            "summaries": summaries,
+            "total": total,
+            "implemented": implemented,
+            "can_change_masterplan": can(request.user, CHANGE, masterplan),
+        },
+    )
 
 
 @login_required
 def dimension_detail(request: HttpRequest, code: str) -> HttpResponse:
     masterplan = _masterplan_or_404(request)
     dimension = get_object_or_404(Dimension, code=code)
-    summary = next(s for s in selectors.dimension_overview(user=request.user, masterplan=masterplan)
-                   if s.dimension.pk == dimension.pk)
-    programmes = list(selectors.programme_list(user=request.user, masterplan=masterplan)
-                      .filter(element__dimension=dimension))
+    summary = next(
+        s
+        for s in selectors.dimension_overview(user=request.user, masterplan=masterplan)
+        if s.dimension.pk == dimension.pk
+    )
+    programmes = list(
+        selectors.programme_list(user=request.user, masterplan=masterplan).filter(element__dimension=dimension)
+    )
     by_element = {e.element.pk: [] for e in summary.elements}
     for programme in programmes:
         by_element[programme.element_id].append(programme)
     sections = [(e, by_element[e.element.pk]) for e in summary.elements]
-    return render(request, "masterplan/dimension.html", {
-        "masterplan": masterplan, "dimension": dimension, "summary": summary, "sections": sections,
-        "dimensions": Dimension.objects.all(),
-    })
+    return render(
+        request,
+        "masterplan/dimension.html",
+        {
+            "masterplan": masterplan,
+            "dimension": dimension,
+            "summary": summary,
+            "sections": sections,
+            "dimensions": Dimension.objects.all(),
+        },
+    )
 
 
 @login_required
@@ -73,26 +89,34 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "masterplan/programme_list.html", {
-        "masterplan": masterplan,
-        "filter": filterset,
-        "page": page,
-        "query": query.urlencode(),
-        "can_create": can_in_region(request.user, CREATE, Programme, masterplan.region),
-    })
+    return render(
+        request,
+        "masterplan/programme_list.html",
+        {
+            "masterplan": masterplan,
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": can_in_region(request.user, CREATE, Programme, masterplan.region),
+        },
+    )
 
 
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_for_user(request.user, selectors.programme_detail_queryset(), pk=pk)
     can_change = can(request.user, CHANGE, programme)
-    return render(request, "masterplan/programme_detail.html", {
-        "programme": programme,
-        "indicator_rows": selectors.indicator_rows(programme),
-        "years": list(programme.years),
-        "can_change": can_change,
-        "history": events_for(programme).select_related("actor")[:10] if can_change else [],
-    })
+    return render(
+        request,
+        "masterplan/programme_detail.html",
+        {
+            "programme": programme,
+            "indicator_rows": selectors.indicator_rows(programme),
+            "years": list(programme.years),
+            "can_change": can_change,
+            "history": events_for(programme).select_related("actor")[:10] if can_change else [],
+        },
+    )
 
 
 @login_required
@@ -100,13 +124,19 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     masterplan = _masterplan_or_404(request)
     if not can_in_region(request.user, CREATE, Programme, masterplan.region):
         raise PermissionDenied
-    form = ProgrammeForm(request.POST or None, region=masterplan.region,
-                         initial={"start_year": masterplan.start_year, "end_year": masterplan.end_year})
+    form = ProgrammeForm(
+        request.POST or None,
+        region=masterplan.region,
+        initial={"start_year": masterplan.start_year, "end_year": masterplan.end_year},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(by=request.user, masterplan=masterplan,
-                                                  data=form.service_data(),
-                                                  supporting=form.cleaned_data["supporting_agencies"])
+            programme = services.programme_create(
+                by=request.user,
+                masterplan=masterplan,
+                data=form.service_data(),
+                supporting=form.cleaned_data["supporting_agencies"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -121,17 +151,26 @@ def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme, region=programme.masterplan.region)
     if request.method == "POST" and form.is_valid():
         try:
-            services.programme_update(programme=Programme.objects.get(pk=programme.pk), by=request.user,
-                                      data=form.service_data(),
-                                      supporting=form.cleaned_data["supporting_agencies"])
+            services.programme_update(
+                programme=Programme.objects.get(pk=programme.pk),
+                by=request.user,
+                data=form.service_data(),
+                supporting=form.cleaned_data["supporting_agencies"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Programme %(code)s was saved.") % {"code": form.cleaned_data["code"]})
             return redirect(programme)
-    return render(request, "masterplan/programme_form.html", {
-        "form": form, "programme": programme, "masterplan": programme.masterplan,
-    })
+    return render(
+        request,
+        "masterplan/programme_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "masterplan": programme.masterplan,
+        },
+    )
 
 
 @login_required
@@ -140,8 +179,9 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_create(by=request.user, programme=programme, data=form.service_data(),
-                                      targets=form.targets())
+            services.indicator_create(
+                by=request.user, programme=programme, data=form.service_data(), targets=form.targets()
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -161,16 +201,26 @@ def indicator_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_update(indicator=Indicator.objects.get(pk=indicator.pk), by=request.user,
-                                      data=form.service_data(), targets=form.targets())
+            services.indicator_update(
+                indicator=Indicator.objects.get(pk=indicator.pk),
+                by=request.user,
+                data=form.service_data(),
+                targets=form.targets(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect(programme)
-    return render(request, "masterplan/indicator_form.html", {
-        "form": form, "programme": programme, "indicator": indicator,
-    })
+    return render(
+        request,
+        "masterplan/indicator_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "indicator": indicator,
+        },
+    )
 
 
 @login_required
@@ -191,14 +241,28 @@ def masterplan_update(request: HttpRequest) -> HttpResponse:
     form = MasterplanForm(request.POST or None, instance=masterplan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.masterplan_update(masterplan=Masterplan.objects.get(pk=masterplan.pk), by=request.user,
-                                       data=form.cleaned_data)
+            services.masterplan_update(
+                masterplan=Masterplan.objects.get(pk=masterplan.pk), by=request.user, data=form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The masterplan was saved."))
             return redirect("masterplan:overview")
     return render(request, "masterplan/masterplan_form.html", {"form": form, "masterplan": masterplan})
+
+
+@login_required
+def masterplan_document(request: HttpRequest) -> FileResponse:
+    """The adopted masterplan PDF, through the policy (media files are never served publicly)."""
+    masterplan = _masterplan_or_404(request)
+    if not masterplan.document:
+        raise Http404
+    filename = slugify(masterplan.title) + ".pdf"
+    response = FileResponse(masterplan.document.open("rb"), as_attachment=True, filename=filename,
+                            content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -220,8 +284,16 @@ def agency_index(request: HttpRequest) -> HttpResponse:
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_for_user(request.user, Agency.objects.select_related("region", "predecessor"), pk=pk)
     masterplan = selectors.current_masterplan(user=request.user, region=agency.region)
-    led, supported = (selectors.agency_programmes(user=request.user, agency=agency, masterplan=masterplan)
-                      if masterplan else ([], []))
-    return render(request, "masterplan/agency_detail.html", {
-        "agency": agency, "masterplan": masterplan, "led": led, "supported": supported,
-    })
+    led, supported = (
+        selectors.agency_programmes(user=request.user, agency=agency, masterplan=masterplan) if masterplan else ([], [])
+    )
+    return render(
+        request,
+        "masterplan/agency_detail.html",
+        {
+            "agency": agency,
+            "masterplan": masterplan,
+            "led": led,
+            "supported": supported,
+        },
+    )

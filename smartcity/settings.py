@@ -174,8 +174,7 @@ MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE_MB", 25) * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Import/export: import format = export format; both formats escape formula payloads.
-IMPORT_EXPORT_FORMATS = ["smartcity.lib.spreadsheets.SafeXLSX", "smartcity.lib.spreadsheets.SafeCSV"]
+# --- Import/export: the admins offer only the formula-safe formats (smartcity.lib.admin).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True

@@ -35,7 +35,10 @@ def switch_region(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("region")
     request.session[SESSION_REGION_KEY] = region_id
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if not safe:
         target = "home"
     return redirect(target)
 

@@ -38,11 +38,20 @@ class World:
 
 
 def make_user(username: str, **extra: object) -> AbstractBaseUser:
-    return get_user_model().objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org", **extra)
+    return get_user_model().objects.create_user(
+        username=username, password=PASSWORD, email=f"{username}@example.org", **extra
+    )
 
 
-def make_programme(masterplan: Masterplan, lead: Agency, code: str, *, element: str = "public-service",
-                   supporting: tuple[Agency, ...] = (), **extra: object) -> Programme:
+def make_programme(
+    masterplan: Masterplan,
+    lead: Agency,
+    code: str,
+    *,
+    element: str = "public-service",
+    supporting: tuple[Agency, ...] = (),
+    **extra: object,
+) -> Programme:
     data = {
         "element": Element.objects.get(code=element),
         "code": code,
@@ -62,14 +71,17 @@ def make_programme(masterplan: Masterplan, lead: Agency, code: str, *, element: 
 def world(db: None) -> World:
     # Transactional (browser) tests flush the tables, data-migration rows included.
     ensure_framework(Dimension, Element)
-    region = region_create(by=None, name="Kabupaten Banjar", province="Kalimantan Selatan", bps_code="6303",
-                           seat="Martapura")
-    other_region = region_create(by=None, name="Kota Banjarbaru", kind=Region.Kind.KOTA,
-                                 province="Kalimantan Selatan", bps_code="6372")
+    region = region_create(
+        by=None, name="Kabupaten Banjar", province="Kalimantan Selatan", bps_code="6303", seat="Martapura"
+    )
+    other_region = region_create(
+        by=None, name="Kota Banjarbaru", kind=Region.Kind.KOTA, province="Kalimantan Selatan", bps_code="6372"
+    )
     agency_a = agency_create(by=None, region=region, name="Dinas Kesehatan", acronym="DINKES")
     agency_b = agency_create(by=None, region=region, name="Dinas Pendidikan", acronym="DISDIK")
-    dkisp = agency_create(by=None, region=region,
-                          name="Dinas Komunikasi, Informatika, Statistik dan Persandian", acronym="DKISP")
+    dkisp = agency_create(
+        by=None, region=region, name="Dinas Komunikasi, Informatika, Statistik dan Persandian", acronym="DKISP"
+    )
     other_agency = agency_create(by=None, region=other_region, name="Diskominfo Banjarbaru", acronym="DISKOMINFO")
 
     operator_a = make_user("operator_a")
@@ -83,19 +95,40 @@ def world(db: None) -> World:
     membership_grant(by=None, user=assessor, region=region, role=Role.ASSESSOR)
     membership_grant(by=None, user=outsider, region=other_region, role=Role.COORDINATOR, agency=other_agency)
 
-    masterplan = masterplan_create(by=None, region=region,
-                                   data={"title": "Masterplan Smart City Kabupaten Banjar", "start_year": 2021,
-                                         "end_year": 2025})
-    other_masterplan = masterplan_create(by=None, region=other_region,
-                                         data={"title": "Masterplan Banjarbaru", "start_year": 2021, "end_year": 2025})
+    masterplan = masterplan_create(
+        by=None,
+        region=region,
+        data={"title": "Masterplan Smart City Kabupaten Banjar", "start_year": 2021, "end_year": 2025},
+    )
+    other_masterplan = masterplan_create(
+        by=None, region=other_region, data={"title": "Masterplan Banjarbaru", "start_year": 2021, "end_year": 2025}
+    )
     programme_a = make_programme(masterplan, agency_a, "LIV-01", element="health")
     programme_b = make_programme(masterplan, agency_b, "SOC-01", element="learning", supporting=(dkisp,))
-    indicator_create(by=None, programme=programme_a, data={"name": "Puskesmas terhubung", "unit": "unit",
-                                                           "baseline": 3, "baseline_year": 2020},
-                     targets={2021: 5, 2022: 10})
+    indicator_create(
+        by=None,
+        programme=programme_a,
+        data={"name": "Puskesmas terhubung", "unit": "unit", "baseline": 3, "baseline_year": 2020},
+        targets={2021: 5, 2022: 10},
+    )
     other_programme = make_programme(other_masterplan, other_agency, "GOV-01")
-    return World(region, other_region, agency_a, agency_b, dkisp, other_agency, operator_a, operator_b,
-                 coordinator, assessor, outsider, masterplan, programme_a, programme_b, other_programme)
+    return World(
+        region,
+        other_region,
+        agency_a,
+        agency_b,
+        dkisp,
+        other_agency,
+        operator_a,
+        operator_b,
+        coordinator,
+        assessor,
+        outsider,
+        masterplan,
+        programme_a,
+        programme_b,
+        other_programme,
+    )
 
 
 def client_for(user: AbstractBaseUser | None) -> Client:

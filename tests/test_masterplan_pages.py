@@ -36,7 +36,12 @@ def test_overview_shows_six_dimensions_with_implementation_rates(world: World) -
     assert response.status_code == 200
     summaries = response.context["summaries"]
     assert [s.dimension.code for s in summaries] == [
-        "governance", "branding", "economy", "living", "society", "environment",
+        "governance",
+        "branding",
+        "economy",
+        "living",
+        "society",
+        "environment",
     ]
     living = next(s for s in summaries if s.dimension.code == "living")
     assert (living.implemented, living.total) == (1, 2)
@@ -175,8 +180,14 @@ def test_coordinator_edits_a_programme_and_the_change_is_audited(world: World) -
     url = reverse("masterplan:programme_update", args=[world.programme_a.pk])
     client = client_for(world.coordinator)
     assert client.get(url).status_code == 200
-    data = programme_post(world, code="LIV-01", name="Telemedisin Puskesmas", status="done",
-                          element=world.programme_a.element_id, supporting_agencies=[world.agency_b.pk])
+    data = programme_post(
+        world,
+        code="LIV-01",
+        name="Telemedisin Puskesmas",
+        status="done",
+        element=world.programme_a.element_id,
+        supporting_agencies=[world.agency_b.pk],
+    )
     response = client.post(url, data)
     assert response.status_code == 302
     world.programme_a.refresh_from_db()
@@ -189,8 +200,16 @@ def test_coordinator_edits_a_programme_and_the_change_is_audited(world: World) -
 
 def test_coordinator_adds_an_indicator_with_indonesian_decimals(world: World) -> None:
     url = reverse("masterplan:indicator_create", args=[world.programme_b.pk])
-    data = {"name": "Sekolah terhubung internet", "unit": "%", "baseline": "12,5", "baseline_year": "2020",
-            "order": "1", "target_2021": "20", "target_2022": "35,75", "target_2023": ""}
+    data = {
+        "name": "Sekolah terhubung internet",
+        "unit": "%",
+        "baseline": "12,5",
+        "baseline_year": "2020",
+        "order": "1",
+        "target_2021": "20",
+        "target_2022": "35,75",
+        "target_2023": "",
+    }
     response = client_for(world.coordinator).post(url, data)
     assert response.status_code == 302
     indicator = Indicator.objects.get(programme=world.programme_b)
@@ -221,8 +240,16 @@ def test_duplicate_indicator_name_is_refused(world: World) -> None:
 def test_coordinator_updates_targets_and_removes_a_year(world: World) -> None:
     indicator = world.programme_a.indicators.get()
     url = reverse("masterplan:indicator_update", args=[indicator.pk])
-    data = {"name": indicator.name, "unit": "unit", "baseline": "3", "baseline_year": "2020", "order": "0",
-            "target_2021": "", "target_2022": "12", "target_2025": "30"}
+    data = {
+        "name": indicator.name,
+        "unit": "unit",
+        "baseline": "3",
+        "baseline_year": "2020",
+        "order": "0",
+        "target_2021": "",
+        "target_2022": "12",
+        "target_2025": "30",
+    }
     assert client_for(world.coordinator).post(url, data).status_code == 302
     assert {t.year: t.value for t in indicator.targets.all()} == {2022: Decimal("12"), 2025: Decimal("30")}
     event = AuditEvent.objects.filter(action="indicator.updated").latest("id")
@@ -240,8 +267,14 @@ def test_coordinator_deletes_an_indicator(world: World) -> None:
 
 
 def test_coordinator_edits_the_masterplan(world: World) -> None:
-    data = {"title": "Masterplan Smart City Banjar", "start_year": "2021", "end_year": "2025",
-            "perbup_number": "Perbup Banjar No. 47 Tahun 2021", "perbup_date": "2021-08-30", "period_type": "semester"}
+    data = {
+        "title": "Masterplan Smart City Banjar",
+        "start_year": "2021",
+        "end_year": "2025",
+        "perbup_number": "Perbup Banjar No. 47 Tahun 2021",
+        "perbup_date": "2021-08-30",
+        "period_type": "semester",
+    }
     response = client_for(world.coordinator).post(reverse("masterplan:masterplan_update"), data)
     assert response.status_code == 302
     world.masterplan.refresh_from_db()
@@ -288,8 +321,9 @@ def test_region_without_masterplan_is_a_clear_404(world: World) -> None:
 @pytest.mark.parametrize("count", [1, 45])
 def test_masterplan_pages_query_counts_do_not_grow(world: World, count: int, django_assert_max_num_queries) -> None:
     for i in range(count):
-        p = make_programme(world.masterplan, world.agency_a, f"ENV-{i:02d}", element="waste",
-                           supporting=(world.agency_b, world.dkisp))
+        p = make_programme(
+            world.masterplan, world.agency_a, f"ENV-{i:02d}", element="waste", supporting=(world.agency_b, world.dkisp)
+        )
         if i == 0:
             indicator_target = world.programme_a.indicators.get()
             assert indicator_target

@@ -44,6 +44,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "set_language": (NONE, {"POST": _expect(302)}),
     "masterplan:overview": (NONE, {"GET": REGION_READ}),
     "masterplan:masterplan_update": (NONE, {"GET": REGION_CHANGE, "POST": REGION_CHANGE}),
+    # The world's masterplan has no document yet: members get a 404, not a server error.
+    "masterplan:masterplan_document": (NONE, {"GET": _expect(404, anonymous=LOGIN)}),
     "masterplan:dimension": (lambda w: {"code": "governance"}, {"GET": REGION_READ}),
     "masterplan:programmes": (NONE, {"GET": REGION_READ}),
     "masterplan:programme_create": (NONE, {"GET": REGION_CHANGE, "POST": REGION_CHANGE}),

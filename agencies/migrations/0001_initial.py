@@ -7,93 +7,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('kabupaten', 'Regency (kabupaten)'), ('kota', 'City (kota)')], default='kabupaten', max_length=20, verbose_name='kind')),
-                ('province', models.CharField(max_length=120, verbose_name='province')),
-                ('bps_code', models.CharField(help_text='Four-digit regency/city code from Statistics Indonesia (BPS), e.g. 6303.', max_length=4, unique=True, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'The BPS code has exactly four digits, e.g. 6303.')], verbose_name='BPS code')),
-                ('seat', models.CharField(blank=True, max_length=120, verbose_name='seat of government')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("kabupaten", "Regency (kabupaten)"), ("kota", "City (kota)")],
+                        default="kabupaten",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("province", models.CharField(max_length=120, verbose_name="province")),
+                (
+                    "bps_code",
+                    models.CharField(
+                        help_text="Four-digit regency/city code from Statistics Indonesia (BPS), e.g. 6303.",
+                        max_length=4,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{4}$", "The BPS code has exactly four digits, e.g. 6303."
+                            )
+                        ],
+                        verbose_name="BPS code",
+                    ),
+                ),
+                ("seat", models.CharField(blank=True, max_length=120, verbose_name="seat of government")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('acronym', models.CharField(max_length=40, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9 .&\\-/]*$', 'Use letters, digits, spaces and . & - / only, starting with a letter or digit.')], verbose_name='acronym')),
-                ('kind', models.CharField(choices=[('sekretariat', 'Secretariat'), ('dinas', 'Service (dinas)'), ('badan', 'Agency (badan)'), ('bagian', 'Division of the Regional Secretariat (bagian)'), ('inspektorat', 'Inspectorate'), ('satuan', 'Unit (satuan)'), ('kecamatan', 'District (kecamatan)'), ('kelurahan', 'Urban village (kelurahan)'), ('rsud', 'Regional hospital (RSUD)'), ('other', 'Other')], default='dinas', max_length=20, verbose_name='kind')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='official e-mail')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('predecessor', models.ForeignKey(blank=True, help_text='The agency this one replaced after a rename or merger.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='successors', to='agencies.agency', verbose_name='predecessor')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='agencies.region', verbose_name='region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "acronym",
+                    models.CharField(
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9 .&\\-/]*$",
+                                "Use letters, digits, spaces and . & - / only, starting with a letter or digit.",
+                            )
+                        ],
+                        verbose_name="acronym",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sekretariat", "Secretariat"),
+                            ("dinas", "Service (dinas)"),
+                            ("badan", "Agency (badan)"),
+                            ("bagian", "Division of the Regional Secretariat (bagian)"),
+                            ("inspektorat", "Inspectorate"),
+                            ("satuan", "Unit (satuan)"),
+                            ("kecamatan", "District (kecamatan)"),
+                            ("kelurahan", "Urban village (kelurahan)"),
+                            ("rsud", "Regional hospital (RSUD)"),
+                            ("other", "Other"),
+                        ],
+                        default="dinas",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="official e-mail")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The agency this one replaced after a rename or merger.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successors",
+                        to="agencies.agency",
+                        verbose_name="predecessor",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="agencies.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency (SKPD)',
-                'verbose_name_plural': 'agencies (SKPD)',
-                'ordering': ['name'],
+                "verbose_name": "agency (SKPD)",
+                "verbose_name_plural": "agencies (SKPD)",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('operator', 'SKPD operator'), ('head', 'SKPD head'), ('coordinator', 'DKISP coordinator'), ('assessor', 'Assessor')], max_length=20, verbose_name='role')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='agencies.agency', verbose_name='agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='agencies.region', verbose_name='region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("operator", "SKPD operator"),
+                            ("head", "SKPD head"),
+                            ("coordinator", "DKISP coordinator"),
+                            ("assessor", "Assessor"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="agencies.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['region', 'agency', 'role'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('agency__isnull', False)), fields=('user', 'agency', 'role'), name='membership_unique_agency_role'), models.UniqueConstraint(condition=models.Q(('agency__isnull', True)), fields=('user', 'region', 'role'), name='membership_unique_region_role')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["region", "agency", "role"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("agency__isnull", False)),
+                        fields=("user", "agency", "role"),
+                        name="membership_unique_agency_role",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("agency__isnull", True)),
+                        fields=("user", "region", "role"),
+                        name="membership_unique_region_role",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='actor name')),
-                ('action', models.CharField(db_index=True, max_length=80, verbose_name='action')),
-                ('target_id', models.CharField(blank=True, max_length=40)),
-                ('target_label', models.CharField(blank=True, max_length=255, verbose_name='object')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('target_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contenttypes.contenttype')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.region', verbose_name='region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="actor name")),
+                ("action", models.CharField(db_index=True, max_length=80, verbose_name="action")),
+                ("target_id", models.CharField(blank=True, max_length=40)),
+                ("target_label", models.CharField(blank=True, max_length=255, verbose_name="object")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "target_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id', 'created_at'], name='audit_target_idx'), models.Index(fields=['region', 'created_at'], name='audit_region_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["target_type", "target_id", "created_at"], name="audit_target_idx"),
+                    models.Index(fields=["region", "created_at"], name="audit_region_idx"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('region', 'acronym'), name='agency_acronym_unique_in_region'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(fields=("region", "acronym"), name="agency_acronym_unique_in_region"),
         ),
     ]

@@ -7,136 +7,301 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('agencies', '0001_initial'),
+        ("agencies", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dimension',
+            name="Dimension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_id', models.CharField(max_length=120, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
-                ('abbreviation', models.CharField(max_length=4, unique=True, verbose_name='abbreviation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_id", models.CharField(max_length=120, verbose_name="name (Indonesian)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="code")),
+                ("abbreviation", models.CharField(max_length=4, unique=True, verbose_name="abbreviation")),
             ],
             options={
-                'verbose_name': 'dimension',
-                'verbose_name_plural': 'dimensions',
-                'ordering': ['order'],
+                "verbose_name": "dimension",
+                "verbose_name_plural": "dimensions",
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Element',
+            name="Element",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_id', models.CharField(max_length=120, verbose_name='name (Indonesian)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='elements', to='masterplan.dimension')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name_id", models.CharField(max_length=120, verbose_name="name (Indonesian)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                (
+                    "dimension",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="elements", to="masterplan.dimension"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'element',
-                'verbose_name_plural': 'elements',
-                'ordering': ['dimension__order', 'order'],
+                "verbose_name": "element",
+                "verbose_name_plural": "elements",
+                "ordering": ["dimension__order", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Masterplan',
+            name="Masterplan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('start_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000, 'Enter a year from 2000 onwards.'), django.core.validators.MaxValueValidator(2100, 'Enter a year no later than 2100.')], verbose_name='first year')),
-                ('end_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000, 'Enter a year from 2000 onwards.'), django.core.validators.MaxValueValidator(2100, 'Enter a year no later than 2100.')], verbose_name='last year')),
-                ('perbup_number', models.CharField(blank=True, max_length=100, verbose_name='Perbup number')),
-                ('perbup_date', models.DateField(blank=True, null=True, verbose_name='Perbup date')),
-                ('document', models.FileField(blank=True, upload_to=masterplan.models.masterplan_document_path, verbose_name='document (PDF)')),
-                ('period_type', models.CharField(choices=[('quarterly', 'Quarterly'), ('semester', 'Half-yearly'), ('annual', 'Yearly')], default='quarterly', max_length=20, verbose_name='reporting period')),
-                ('is_active', models.BooleanField(default=True, verbose_name='current')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='masterplans', to='agencies.region', verbose_name='region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000, "Enter a year from 2000 onwards."),
+                            django.core.validators.MaxValueValidator(2100, "Enter a year no later than 2100."),
+                        ],
+                        verbose_name="first year",
+                    ),
+                ),
+                (
+                    "end_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000, "Enter a year from 2000 onwards."),
+                            django.core.validators.MaxValueValidator(2100, "Enter a year no later than 2100."),
+                        ],
+                        verbose_name="last year",
+                    ),
+                ),
+                ("perbup_number", models.CharField(blank=True, max_length=100, verbose_name="Perbup number")),
+                ("perbup_date", models.DateField(blank=True, null=True, verbose_name="Perbup date")),
+                (
+                    "document",
+                    models.FileField(
+                        blank=True, upload_to=masterplan.models.masterplan_document_path, verbose_name="document (PDF)"
+                    ),
+                ),
+                (
+                    "period_type",
+                    models.CharField(
+                        choices=[("quarterly", "Quarterly"), ("semester", "Half-yearly"), ("annual", "Yearly")],
+                        default="quarterly",
+                        max_length=20,
+                        verbose_name="reporting period",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="current")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="masterplans",
+                        to="agencies.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'masterplan',
-                'verbose_name_plural': 'masterplans',
-                'ordering': ['region', '-start_year'],
+                "verbose_name": "masterplan",
+                "verbose_name_plural": "masterplans",
+                "ordering": ["region", "-start_year"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Short code unique within the masterplan, e.g. GOV-01.', max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('term', models.CharField(choices=[('short', 'Short term'), ('medium', 'Medium term'), ('long', 'Long term')], max_length=10, verbose_name='term')),
-                ('is_quick_win', models.BooleanField(default=False, verbose_name='quick win')),
-                ('start_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000, 'Enter a year from 2000 onwards.'), django.core.validators.MaxValueValidator(2100, 'Enter a year no later than 2100.')], verbose_name='start year')),
-                ('end_year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000, 'Enter a year from 2000 onwards.'), django.core.validators.MaxValueValidator(2100, 'Enter a year no later than 2100.')], verbose_name='end year')),
-                ('funding_sources', models.JSONField(blank=True, default=list, verbose_name='funding sources')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('running', 'Running'), ('done', 'Completed'), ('postponed', 'Postponed')], default='planned', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('element', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='masterplan.element', verbose_name='element')),
-                ('lead_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_programmes', to='agencies.agency', verbose_name='lead SKPD')),
-                ('masterplan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='masterplan.masterplan', verbose_name='masterplan')),
-                ('supporting_agencies', models.ManyToManyField(blank=True, related_name='supported_programmes', to='agencies.agency', verbose_name='supporting SKPDs')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Short code unique within the masterplan, e.g. GOV-01.",
+                        max_length=20,
+                        verbose_name="code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "term",
+                    models.CharField(
+                        choices=[("short", "Short term"), ("medium", "Medium term"), ("long", "Long term")],
+                        max_length=10,
+                        verbose_name="term",
+                    ),
+                ),
+                ("is_quick_win", models.BooleanField(default=False, verbose_name="quick win")),
+                (
+                    "start_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000, "Enter a year from 2000 onwards."),
+                            django.core.validators.MaxValueValidator(2100, "Enter a year no later than 2100."),
+                        ],
+                        verbose_name="start year",
+                    ),
+                ),
+                (
+                    "end_year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000, "Enter a year from 2000 onwards."),
+                            django.core.validators.MaxValueValidator(2100, "Enter a year no later than 2100."),
+                        ],
+                        verbose_name="end year",
+                    ),
+                ),
+                ("funding_sources", models.JSONField(blank=True, default=list, verbose_name="funding sources")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("running", "Running"),
+                            ("done", "Completed"),
+                            ("postponed", "Postponed"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "element",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="masterplan.element",
+                        verbose_name="element",
+                    ),
+                ),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_programmes",
+                        to="agencies.agency",
+                        verbose_name="lead SKPD",
+                    ),
+                ),
+                (
+                    "masterplan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="masterplan.masterplan",
+                        verbose_name="masterplan",
+                    ),
+                ),
+                (
+                    "supporting_agencies",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="supported_programmes",
+                        to="agencies.agency",
+                        verbose_name="supporting SKPDs",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['element__dimension__order', 'element__order', 'code'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["element__dimension__order", "element__order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='indicator')),
-                ('unit', models.CharField(help_text='E.g. %, unit, people, km.', max_length=40, verbose_name='unit')),
-                ('baseline', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='baseline')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2000, 'Enter a year from 2000 onwards.'), django.core.validators.MaxValueValidator(2100, 'Enter a year no later than 2100.')], verbose_name='baseline year')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='masterplan.programme', verbose_name='programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255, verbose_name="indicator")),
+                ("unit", models.CharField(help_text="E.g. %, unit, people, km.", max_length=40, verbose_name="unit")),
+                (
+                    "baseline",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="baseline"
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2000, "Enter a year from 2000 onwards."),
+                            django.core.validators.MaxValueValidator(2100, "Enter a year no later than 2100."),
+                        ],
+                        verbose_name="baseline year",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="masterplan.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['programme', 'order', 'id'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["programme", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorTarget',
+            name="IndicatorTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000, 'Enter a year from 2000 onwards.'), django.core.validators.MaxValueValidator(2100, 'Enter a year no later than 2100.')], verbose_name='year')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='target')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='masterplan.indicator', verbose_name='indicator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000, "Enter a year from 2000 onwards."),
+                            django.core.validators.MaxValueValidator(2100, "Enter a year no later than 2100."),
+                        ],
+                        verbose_name="year",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=2, max_digits=16, verbose_name="target")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="masterplan.indicator",
+                        verbose_name="indicator",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator target',
-                'verbose_name_plural': 'indicator targets',
-                'ordering': ['indicator', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'year'), name='target_unique_per_year')],
+                "verbose_name": "indicator target",
+                "verbose_name_plural": "indicator targets",
+                "ordering": ["indicator", "year"],
+                "constraints": [models.UniqueConstraint(fields=("indicator", "year"), name="target_unique_per_year")],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('masterplan', 'code'), name='programme_code_unique_in_masterplan'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("masterplan", "code"), name="programme_code_unique_in_masterplan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('end_year__gte', models.F('start_year'))), name='programme_years_ordered'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_year__gte", models.F("start_year"))), name="programme_years_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='indicator_name_unique_in_programme'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(fields=("programme", "name"), name="indicator_name_unique_in_programme"),
         ),
     ]
