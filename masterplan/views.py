@@ -259,8 +259,9 @@ def masterplan_document(request: HttpRequest) -> FileResponse:
     if not masterplan.document:
         raise Http404
     filename = slugify(masterplan.title) + ".pdf"
-    response = FileResponse(masterplan.document.open("rb"), as_attachment=True, filename=filename,
-                            content_type="application/pdf")
+    response = FileResponse(
+        masterplan.document.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
