@@ -98,7 +98,7 @@ class ProgrammeAdmin(AuditedImportExportAdmin):
     audit_region_path = "masterplan__region"
     form = ProgrammeAdminForm
     inlines = (IndicatorInline,)
-    list_display = ("code", "name", "region", "masterplan", "element", "lead_agency", "term", "status", "is_quick_win")
+    list_display = ("code", "name", "element", "lead_agency", "term", "status", "is_quick_win", "region")
     list_display_links = ("code", "name")
     list_filter = ("status", "term", "is_quick_win", "masterplan__region", "element__dimension")
     list_select_related = ("masterplan__region", "element", "lead_agency")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -14,6 +16,7 @@ from agencies.models import Region
 from agencies.permissions import memberships_of
 
 SESSION_REGION_KEY = "smartcity_region_id"
+ADMIN_PREFIX = "/admin/"
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -67,3 +70,19 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """The site-wide CSP, with one exception: inline styles inside the Django admin.
+
+    django-import-export's admin templates carry `style=""` attributes. Inline *styles* cannot run code, and
+    only staff reach the admin, so relaxing style-src there is safe; scripts stay same-origin everywhere.
+    """
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path.startswith(ADMIN_PREFIX):
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "smartcity.middleware.TenancyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "smartcity.middleware.ContentSecurityPolicyMiddleware",
     # Axes must come last: it turns a lockout raised by the auth backend into a response.
     "axes.middleware.AxesMiddleware",
 ]

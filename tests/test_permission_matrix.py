@@ -41,6 +41,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "logout": (NONE, {"GET": _expect(405), "POST": _expect(302)}),
     "switch_region": (NONE, {"GET": _expect(405, anonymous=LOGIN), "POST": _expect(400, anonymous=LOGIN)}),
     "healthz": (NONE, {"GET": _expect(200), "POST": _expect(405)}),
+    "favicon": (NONE, {"GET": _expect(301)}),
     "set_language": (NONE, {"POST": _expect(302)}),
     "masterplan:overview": (NONE, {"GET": REGION_READ}),
     "masterplan:masterplan_update": (NONE, {"GET": REGION_CHANGE, "POST": REGION_CHANGE}),

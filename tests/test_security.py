@@ -119,3 +119,14 @@ def test_region_switch_accepts_only_the_users_regions(world: World) -> None:
 @pytest.mark.parametrize("path", ["/masterplan/program/999999/", "/masterplan/program/abc/", "/skpd/0/", "/x/../"])
 def test_bad_urls_are_404_not_500(world: World, path: str) -> None:
     assert client_for(world.coordinator).get(path).status_code == 404
+
+
+def test_only_the_admin_may_use_inline_styles_and_nowhere_inline_scripts(world: World) -> None:
+    from tests.conftest import make_user
+
+    admin = client_for(make_user("root", is_superuser=True, is_staff=True))
+    admin_csp = admin.get("/admin/")["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in admin_csp
+    assert "script-src 'self';" in admin_csp + ";"
+    site_csp = admin.get(reverse("masterplan:overview"))["Content-Security-Policy"]
+    assert "unsafe-inline" not in site_csp
