@@ -32,7 +32,7 @@ def test_admin_exports_edits_and_imports_programmes(live_server, world: World, p
     headers = [c.value for c in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
         if row[headers.index("code")].value == "SOC-01":
-            row[headers.index("name")].value = "=HYPERLINK(\"http://evil\")"
+            row[headers.index("name")].value = '=HYPERLINK("http://evil")'
             row[headers.index("name")].data_type = "s"
             row[headers.index("status")].value = "done"
     buffer = io.BytesIO()
