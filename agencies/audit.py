@@ -92,3 +92,16 @@ def apply_changes(instance: models.Model, data: dict[str, Any]) -> dict[str, lis
     for name, value in data.items():
         setattr(instance, name, value)
     return diff(before, snapshot(instance, data.keys()))
+
+
+# Human labels for action codes; each app registers its own (see masterplan/rules.py).
+_action_labels: dict[str, Any] = {}
+
+
+def register_action_labels(labels: dict[str, Any]) -> None:
+    _action_labels.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The translated label of an action code, or the code itself for one nobody registered."""
+    return str(_action_labels.get(action, action))

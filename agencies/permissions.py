@@ -19,6 +19,9 @@ from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import get_object_or_404
 
+from django.utils.translation import gettext_lazy as _
+
+from agencies.audit import register_action_labels
 from agencies.models import AGENCY_ROLES, REGION_ROLES, Agency, Membership, Region, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -183,3 +186,17 @@ register(
     ),
 )
 register(Region, Rule(region="pk", actions={VIEW: EVERYONE}, agency_roles_see_all=True))
+
+register_action_labels(
+    {
+        "auth.login": _("Logged in"),
+        "auth.logout": _("Logged out"),
+        "region.created": _("Region created"),
+        "agency.created": _("Agency created"),
+        "agency.updated": _("Agency changed"),
+        "membership.granted": _("Role granted"),
+        "membership.reactivated": _("Role reactivated"),
+        "membership.revoked": _("Role revoked"),
+        "admin.import": _("Spreadsheet imported"),
+    }
+)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from agencies.audit import register_action_labels
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
 from masterplan.models import Indicator, Masterplan, Programme
 
@@ -26,4 +29,17 @@ register(
         agencies=("programme__lead_agency", "programme__supporting_agencies"),
         actions={VIEW: EVERYONE, CHANGE: COORDINATORS, CREATE: COORDINATORS, DELETE: COORDINATORS},
     ),
+)
+
+register_action_labels(
+    {
+        "masterplan.created": _("Masterplan created"),
+        "masterplan.updated": _("Masterplan changed"),
+        "programme.created": _("Programme created"),
+        "programme.updated": _("Programme changed"),
+        "indicator.created": _("Indicator added"),
+        "indicator.updated": _("Indicator changed"),
+        "indicator.deleted": _("Indicator deleted"),
+        "admin.programme.changed": _("Programme changed in the admin"),
+    }
 )

@@ -196,6 +196,9 @@ def test_coordinator_edits_a_programme_and_the_change_is_audited(world: World) -
     event = AuditEvent.objects.filter(action="programme.updated").latest("id")
     assert event.changes["status"] == ["running", "done"]
     assert event.changes["supporting_agencies"] == [[], ["DISDIK"]]
+    page = client.get(world.programme_a.get_absolute_url()).content.decode()
+    assert "Program diubah" in page
+    assert "programme.updated" not in page
 
 
 def test_coordinator_adds_an_indicator_with_indonesian_decimals(world: World) -> None:

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 
+from agencies.audit import action_label
+
 register = template.Library()
 
 _STATUS_CLASSES = {
@@ -27,3 +29,8 @@ def svg_number(value: Decimal | float | int | None) -> str:
     if value is None:
         return "0"
     return f"{float(value):.2f}"
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return action_label(action)
