@@ -18,7 +18,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import get_object_or_404
-
 from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import register_action_labels

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, Membership, Region, Role
@@ -132,7 +133,7 @@ class UserSpec:
 
     @property
     def role_label(self) -> str:
-        return "System admin" if self.role is None else str(Role(self.role).label)
+        return str(_("System administrator")) if self.role is None else str(Role(self.role).label)
 
 
 USERS: tuple[UserSpec, ...] = (
