@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import register_action_labels
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
-from masterplan.models import Indicator, Masterplan, Programme
+from agencies.models import Role
+from masterplan.models import Evidence, Indicator, Masterplan, Programme, ProgressReport
 
 # The masterplan document is the region's shared plan: everyone in the region reads it, DKISP keeps it.
 register(
@@ -20,6 +21,35 @@ register(
         region="masterplan__region",
         agencies=("lead_agency", "supporting_agencies"),
         actions={VIEW: EVERYONE, CHANGE: COORDINATORS, CREATE: COORDINATORS, DELETE: COORDINATORS},
+    ),
+)
+SKPD_STAFF = frozenset({Role.OPERATOR, Role.HEAD})
+REPORT_READERS = frozenset({Role.OPERATOR, Role.HEAD, Role.COORDINATOR})
+SUBMIT = "submit"
+REVIEW = "review"
+
+# An agency's library: its own staff keep it, DKISP reads every library of the region.
+register(
+    Evidence,
+    Rule(
+        region="agency__region",
+        agencies=("agency",),
+        actions={VIEW: REPORT_READERS, CREATE: SKPD_STAFF, CHANGE: SKPD_STAFF, DELETE: SKPD_STAFF},
+    ),
+)
+# Reports: the reporting SKPD writes and submits; DKISP reviews (approve, return, reopen).
+register(
+    ProgressReport,
+    Rule(
+        region="programme__masterplan__region",
+        agencies=("agency",),
+        actions={
+            VIEW: REPORT_READERS,
+            CREATE: SKPD_STAFF,
+            CHANGE: SKPD_STAFF,
+            SUBMIT: SKPD_STAFF,
+            REVIEW: COORDINATORS,
+        },
     ),
 )
 register(

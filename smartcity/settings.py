@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "smartcity",
     "agencies",
     "masterplan",
@@ -166,9 +168,20 @@ STORAGES = {
         )
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
+# --- Uploads. Every file streams to a temporary file through HashingUploadHandler, which hashes it on the way
+# and skips (and names in request.upload_errors) a file over a limit; smartcity.lib.uploads.inspect_upload then
+# decides from the bytes what the file is. Memory stays flat whatever the file size.
+FILE_UPLOAD_HANDLERS = ["smartcity.lib.uploads.HashingUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)  # form fields, not files
+# Read only by Django's MemoryFileUploadHandler, which the handler above replaces: kept so that dropping our
+# handler still never holds a large file in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE_MB", 25) * 1024 * 1024
+MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE_MB", 25) * 1024 * 1024  # per file
+MAX_UPLOAD_REQUEST_SIZE = env_int("MAX_UPLOAD_REQUEST_MB", 100) * 1024 * 1024  # all files of one request
+# Limits on what a file claims to unpack to: an office file's parts together, an image's width x height.
+MAX_UNZIPPED_SIZE = 200 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
 
 # --- Forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -178,6 +191,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+
+# --- Background work (Django's Tasks API backport). "immediate" runs a task in the request that queued it
+# (zero setup); "database" queues it for `manage.py db_worker` processes (production).
+TASK_BACKEND = env_str("TASK_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }.get(TASK_BACKEND)
+        or TASK_BACKEND
+    }
+}
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Reports are due this many days after their period ends.
+REPORT_GRACE_DAYS = env_int("REPORT_GRACE_DAYS", 10)
 
 # --- Mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -238,3 +269,5 @@ LOGGING = {
 
 # Name shown in the header and mails until a deployment serves several regions.
 SITE_NAME = env_str("SITE_NAME", "Smart City Kabupaten Banjar")
+# Where mails link to (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

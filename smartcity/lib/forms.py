@@ -27,3 +27,23 @@ class DecimalInput(forms.TextInput):
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); each is checked by the service, not here."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        if not data:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]

@@ -1,0 +1,48 @@
+"""Who gets told, and how a mail is queued: rendered in Indonesian, sent after the write commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from agencies.models import Agency, Membership, Region, Role
+from agencies.tasks import deliver_mail
+
+
+def coordinator_emails(region: Region) -> list[str]:
+    return _emails(Q(region=region, role=Role.COORDINATOR))
+
+
+def agency_emails(agency: Agency) -> list[str]:
+    """The agency's operators and heads, plus its official address."""
+    emails = _emails(Q(agency=agency, role__in=(Role.OPERATOR, Role.HEAD)))
+    if agency.email and agency.email not in emails:
+        emails.append(agency.email)
+    return emails
+
+
+def _emails(q: Q) -> list[str]:
+    rows = (
+        Membership.objects.filter(q, is_active=True, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+        .order_by("user__email")
+    )
+    return list(rows)
+
+
+def notify(*, template: str, recipients: list[str], context: dict[str, Any]) -> None:
+    """Render `mail/<template>.txt` (first line: subject) in Indonesian and queue it once the write commits."""
+    if not recipients:
+        return
+    with translation.override("id"):
+        text = render_to_string(f"mail/{template}.txt", {"site_url": settings.SITE_URL, **context}).strip()
+    subject, _, body = text.partition("\n")
+    payload = {"subject": subject.strip(), "body": body.strip() + "\n", "recipients": sorted(set(recipients))}
+    transaction.on_commit(lambda: deliver_mail.enqueue(**payload))

@@ -1,0 +1,96 @@
+"""The evidence library (bukti dukung): one stored blob per distinct file, described per agency."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+
+def stored_file_path(instance: StoredFile, filename: str) -> str:
+    # Named by content hash: never by the uploaded name, and the same bytes land in the same place.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256[2:4]}/{instance.sha256}{instance.extension}"
+
+
+class StoredFile(models.Model):
+    """The bytes of an uploaded file, stored once however many libraries and reports use them."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    file = models.FileField(_("file"), upload_to=stored_file_path, max_length=200)
+    size = models.BigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=120)
+    extension = models.CharField(_("extension"), max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}{self.extension}"
+
+    @property
+    def previewable(self) -> bool:
+        """Whether a browser can show it inline (PDF viewer or image)."""
+        return self.content_type in {"application/pdf", "image/jpeg", "image/png"}
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Evidence(models.Model):
+    """A document in an agency's library, with the metadata assessors look for."""
+
+    class Kind(models.TextChoices):
+        PERBUP = "perbup", _("Regent regulation (Perbup/Perda)")
+        SK = "sk", _("Decree (SK)")
+        REPORT = "report", _("Report (laporan)")
+        MINUTES = "minutes", _("Minutes (notulen)")
+        ATTENDANCE = "attendance", _("Attendance list (daftar hadir)")
+        PHOTO = "photo", _("Photo documentation")
+        DPA = "dpa", _("Budget document (DPA)")
+        PRESENTATION = "presentation", _("Presentation")
+        APP_INVENTORY = "app_inventory", _("Application inventory")
+        OTHER = "other", _("Other")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("agency"))
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    document_number = models.CharField(_("document number"), max_length=120, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="evidence")
+    original_name = models.CharField(_("original file name"), max_length=160)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering: ClassVar = ["-created_at", "-id"]
+        constraints: ClassVar = [
+            # The same bytes appear once per library; a second upload points the user at the first.
+            models.UniqueConstraint(fields=["agency", "stored_file"], name="evidence_file_once_per_agency"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["agency", "kind"], name="evidence_agency_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("masterplan:evidence", args=[self.pk])
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()

@@ -1,0 +1,251 @@
+"""The progress-report workflow: draft → submitted → approved, or returned with a reason → draft again.
+
+Every transition is one conditional UPDATE (… WHERE status IN (…)), so two people acting at once produce
+one transition and a clear message for the other, on PostgreSQL and SQLite alike. Edits carry the version
+the user started from; a save based on an older version raises `ReportConflict` instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.audit import audit_record, diff, snapshot
+from agencies.models import Agency
+from agencies.notifications import agency_emails, coordinator_emails, notify
+from masterplan.models import (
+    PERIODS_PER_YEAR,
+    Evidence,
+    IndicatorRealisation,
+    ProgressReport,
+    Programme,
+    ReportEvidence,
+)
+
+Actor = AbstractBaseUser | None
+Status = ProgressReport.Status
+REPORT_FIELDS = ("narrative", "obstacles", "follow_up", "budget_plan", "budget_realisation")
+MIN_REASON_LENGTH = 10
+
+
+class ReportConflict(Exception):
+    """Someone saved the report after the user opened it; `current` is the report as it is now."""
+
+    def __init__(self, current: ProgressReport) -> None:
+        super().__init__("report changed")
+        self.current = current
+
+
+def _region(report: ProgressReport) -> Any:
+    return report.programme.masterplan.region
+
+
+def _refresh(report: ProgressReport) -> ProgressReport:
+    return ProgressReport.objects.select_related("programme__masterplan__region", "agency").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_start(*, programme: Programme, agency: Agency, year: int, period: int, by: Actor) -> ProgressReport:
+    """Open the report of `agency` on `programme` for a period (or return the one already open)."""
+    existing = ProgressReport.objects.filter(programme=programme, agency=agency, year=year, period=period).first()
+    if existing is not None:
+        return existing
+    masterplan = programme.masterplan
+    if agency.pk != programme.lead_agency_id and not programme.supporting_agencies.filter(pk=agency.pk).exists():
+        raise ValidationError(_("%(agency)s is neither the lead nor a supporting SKPD of this programme.")
+                              % {"agency": agency.acronym})
+    if year not in programme.years:
+        raise ValidationError(_("The programme runs %(start)s–%(end)s; %(year)s is outside it.")
+                              % {"start": programme.start_year, "end": programme.end_year, "year": year})
+    if not 1 <= period <= PERIODS_PER_YEAR[masterplan.period_type]:
+        raise ValidationError(_("There is no such reporting period."))
+    report = ProgressReport.objects.create(
+        programme=programme, agency=agency, year=year, period=period, period_type=masterplan.period_type,
+        created_by=by,
+    )
+    audit_record(actor=by, action="report.created", target=report, region=masterplan.region)
+    return report
+
+
+def _evidence_labels(ids: Iterable[int]) -> list[str]:
+    return sorted(Evidence.objects.filter(pk__in=list(ids)).values_list("title", flat=True))
+
+
+@transaction.atomic
+def report_update(
+    *,
+    report: ProgressReport,
+    by: Actor,
+    expected_version: int,
+    data: Mapping[str, Any],
+    realisations: Mapping[int, tuple[Decimal | None, str]] | None = None,
+    evidence: Iterable[Evidence] | None = None,
+) -> ProgressReport:
+    """Save an editable report; raises ReportConflict when it changed since `expected_version`."""
+    fields = {k: v for k, v in data.items() if k in REPORT_FIELDS}
+    before = _refresh(report)
+    updated = ProgressReport.objects.filter(pk=report.pk, version=expected_version, status__in=ProgressReport.EDITABLE)
+    if not updated.update(**fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()):
+        if not before.is_editable:
+            raise ValidationError(_("This report is %(status)s and can no longer be changed.")
+                                  % {"status": before.get_status_display().lower()})
+        raise ReportConflict(before)
+    report = _refresh(report)
+    changes = diff(snapshot(before, fields.keys()), snapshot(report, fields.keys()))
+    if before.status != report.status:
+        changes["status"] = [before.status, report.status]
+    if realisations is not None:
+        changes.update(_save_realisations(report, realisations))
+    if evidence is not None:
+        changes.update(_link_evidence(report, list(evidence), by))
+    audit_record(actor=by, action="report.updated", target=report, region=_region(report), changes=changes)
+    return report
+
+
+def _save_realisations(
+    report: ProgressReport, values: Mapping[int, tuple[Decimal | None, str]]
+) -> dict[str, list[Any]]:
+    indicators = {i.pk: i for i in report.programme.indicators.all()}
+    existing = {r.indicator_id: r for r in report.realisations.all()}
+    changes: dict[str, list[Any]] = {}
+    for indicator_id, (value, note) in values.items():
+        if indicator_id not in indicators:
+            raise ValidationError(_("That indicator does not belong to this programme."))
+        current = existing.get(indicator_id)
+        label = f"realisation:{indicators[indicator_id].name}"
+        if value is None:
+            if current is not None:
+                changes[label] = [str(current.value), None]
+                current.delete()
+            continue
+        if current is None:
+            IndicatorRealisation.objects.create(report=report, indicator_id=indicator_id, value=value, note=note)
+            changes[label] = [None, str(value)]
+        elif current.value != value or current.note != note:
+            changes[label] = [str(current.value), str(value)]
+            current.value, current.note = value, note
+            current.save(update_fields=["value", "note"])
+    return changes
+
+
+def _link_evidence(report: ProgressReport, evidence: list[Evidence], by: Actor) -> dict[str, list[Any]]:
+    foreign = [e for e in evidence if e.agency_id != report.agency_id]
+    if foreign:
+        raise ValidationError(_("Only evidence from your own agency's library can be attached."))
+    wanted = {e.pk for e in evidence}
+    current = set(report.evidence_links.values_list("evidence_id", flat=True))
+    if wanted == current:
+        return {}
+    report.evidence_links.filter(evidence_id__in=current - wanted).delete()
+    ReportEvidence.objects.bulk_create([ReportEvidence(report=report, evidence_id=pk) for pk in wanted - current])
+    return {"evidence": [_evidence_labels(current), _evidence_labels(wanted)]}
+
+
+def submission_problems(report: ProgressReport) -> list[str]:
+    """What stops a report from being submitted, in words the operator can act on."""
+    problems = []
+    if not report.narrative.strip():
+        problems.append(_("Describe the progress in the narrative."))
+    reported = set(report.realisations.values_list("indicator_id", flat=True))
+    missing = [i.name for i in report.programme.indicators.all() if i.pk not in reported]
+    if missing:
+        problems.append(_("Fill the realisation of: %(names)s.") % {"names": ", ".join(missing)})
+    if not report.evidence_links.exists():
+        problems.append(_("Attach at least one piece of evidence (bukti dukung)."))
+    return problems
+
+
+def _transition(
+    report: ProgressReport, *, from_states: Iterable[str], to: str, by: Actor, **extra: Any
+) -> ProgressReport:
+    moved = ProgressReport.objects.filter(pk=report.pk, status__in=list(from_states)).update(
+        status=to, version=F("version") + 1, updated_at=timezone.now(), **extra
+    )
+    current = _refresh(report)
+    if not moved:
+        raise ValidationError(
+            _("This report is already %(status)s; nothing was changed.")
+            % {"status": current.get_status_display().lower()}
+        )
+    return current
+
+
+@transaction.atomic
+def report_submit(*, report: ProgressReport, by: Actor) -> ProgressReport:
+    problems = submission_problems(report)
+    if problems:
+        raise ValidationError(problems)
+    report = _transition(report, from_states=ProgressReport.EDITABLE, to=Status.SUBMITTED, by=by,
+                         submitted_at=timezone.now())
+    audit_record(actor=by, action="report.submitted", target=report, region=_region(report),
+                 changes={"status": [Status.DRAFT, Status.SUBMITTED]})
+    notify(template="report_submitted", recipients=coordinator_emails(_region(report)),
+           context={"report": report, "actor": by})
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: ProgressReport, by: Actor) -> ProgressReport:
+    report = _transition(report, from_states=[Status.SUBMITTED], to=Status.APPROVED, by=by,
+                         decided_at=timezone.now(), decided_by=by, return_reason="")
+    audit_record(actor=by, action="report.approved", target=report, region=_region(report),
+                 changes={"status": [Status.SUBMITTED, Status.APPROVED]})
+    notify(template="report_approved", recipients=agency_emails(report.agency),
+           context={"report": report, "actor": by})
+    return report
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": _("Give a reason of at least %(n)s characters, so the SKPD knows what to fix.")
+             % {"n": MIN_REASON_LENGTH}}
+        )
+    return reason
+
+
+@transaction.atomic
+def report_return(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
+    reason = _clean_reason(reason)
+    report = _transition(report, from_states=[Status.SUBMITTED], to=Status.RETURNED, by=by,
+                         decided_at=timezone.now(), decided_by=by, return_reason=reason)
+    audit_record(actor=by, action="report.returned", target=report, region=_region(report),
+                 changes={"status": [Status.SUBMITTED, Status.RETURNED]}, reason=reason)
+    notify(template="report_returned", recipients=agency_emails(report.agency),
+           context={"report": report, "actor": by, "reason": reason})
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
+    """Unlock an approved report for correction; it goes back to the SKPD as returned."""
+    reason = _clean_reason(reason)
+    report = _transition(report, from_states=[Status.APPROVED], to=Status.RETURNED, by=by,
+                         decided_at=timezone.now(), decided_by=by, return_reason=reason)
+    audit_record(actor=by, action="report.reopened", target=report, region=_region(report),
+                 changes={"status": [Status.APPROVED, Status.RETURNED]}, reason=reason)
+    notify(template="report_reopened", recipients=agency_emails(report.agency),
+           context={"report": report, "actor": by, "reason": reason})
+    return report
+
+
+def report_bulk_approve(
+    *, reports: Iterable[ProgressReport], by: Actor
+) -> tuple[list[ProgressReport], list[tuple[ProgressReport, str]]]:
+    """Approve each submitted report in its own transaction; return (approved, [(skipped, why)])."""
+    approved, skipped = [], []
+    for report in reports:
+        try:
+            approved.append(report_approve(report=report, by=by))
+        except ValidationError as error:
+            skipped.append((report, " ".join(error.messages)))
+    return approved, skipped

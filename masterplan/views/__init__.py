@@ -1,0 +1,1 @@
+"""Masterplan pages, by capability: the plan, the evidence library, progress reports."""

@@ -1,0 +1,159 @@
+"""The evidence library (bukti dukung): upload, describe, find, reuse, download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from agencies.audit import events_for
+from agencies.models import AGENCY_ROLES, Agency
+from agencies.permissions import CHANGE, CREATE, DELETE, agencies_of, can, can_in_region, get_for_user
+from masterplan.forms_reports import EvidenceMetadataForm, EvidenceUploadForm
+from masterplan.models import Evidence
+from masterplan.selectors.evidence import evidence_library, evidence_uses, filter_library
+from masterplan.services.evidence import evidence_delete, evidence_update, evidence_upload
+from smartcity.lib.forms import add_service_errors
+
+PAGE_SIZE = 25
+
+
+def _own_agency(request: HttpRequest) -> Agency:
+    """The agency whose library an SKPD member writes to (the first, for the rare person in two)."""
+    agencies = agencies_of(request.user, AGENCY_ROLES)
+    agencies = [a for a in agencies if request.region is not None and a.region_id == request.region.pk]
+    if not agencies:
+        raise PermissionDenied
+    return agencies[0]
+
+
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    if request.region is None:
+        raise Http404
+    entries = evidence_library(user=request.user, region=request.region)
+    q, kind, validity = (request.GET.get(k, "").strip() for k in ("q", "kind", "validity"))
+    kind = kind if kind in Evidence.Kind.values else ""
+    entries = filter_library(entries, q=q, kind=kind, validity=validity)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "evidence/library.html", {
+        "page": page, "query": query.urlencode(), "q": q, "kind": kind, "validity": validity,
+        "kinds": Evidence.Kind.choices,
+        "can_upload": can_in_region(request.user, CREATE, Evidence, request.region),
+    })
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    if not can_in_region(request.user, CREATE, Evidence, request.region):
+        raise PermissionDenied
+    agency = _own_agency(request)
+    form = EvidenceUploadForm(request.POST or None, request.FILES or None)
+    for problem in getattr(request, "upload_errors", []):
+        form.add_error(None if request.method != "POST" else "files", problem)
+    if request.method == "POST" and form.is_valid():
+        files = form.cleaned_data["files"]
+        data = {k: v for k, v in form.cleaned_data.items() if k != "files"}
+        if len(files) > 1:
+            data["title"] = ""  # each of several files is named after itself
+        added, refused = [], False
+        for upload_file in files:
+            try:
+                result = evidence_upload(agency=agency, by=request.user, upload=upload_file, data=data)
+            except ValidationError as error:
+                refused = True
+                form.add_error("files", error)
+                continue
+            if result.created:
+                added.append(result.evidence)
+            else:
+                messages.info(request, _("“%(name)s” is already in your library as “%(title)s”; it was not stored "
+                                         "again.") % {"name": upload_file.name, "title": result.evidence.title})
+        if added:
+            messages.success(request, _("%(n)s file(s) added to the library.") % {"n": len(added)})
+        if not refused and not getattr(request, "upload_errors", []):
+            return redirect("masterplan:evidence_library")
+    return render(request, "evidence/upload.html", {"form": form, "agency": agency})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file", "agency"), pk=pk)
+    can_change = can(request.user, CHANGE, evidence)
+    return render(request, "evidence/detail.html", {
+        "evidence": evidence,
+        "uses": evidence_uses(user=request.user, evidence=evidence),
+        "can_change": can_change,
+        "history": events_for(evidence).select_related("actor")[:20],
+    })
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_for_user(request.user, Evidence.objects.select_related("agency__region"), CHANGE, pk=pk)
+    form = EvidenceMetadataForm(request.POST or None, instance=evidence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_update(evidence=Evidence.objects.select_related("agency__region").get(pk=pk), by=request.user,
+                            data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The evidence was saved."))
+            return redirect(evidence)
+    return render(request, "evidence/edit.html", {"form": form, "evidence": evidence})
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_for_user(request.user, Evidence.objects.select_related("agency__region", "stored_file"), DELETE,
+                            pk=pk)
+    try:
+        evidence_delete(evidence=evidence, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(evidence)
+    messages.success(request, _("The evidence was deleted."))
+    return redirect("masterplan:evidence_library")
+
+
+def _file_response(evidence: Evidence, *, inline: bool) -> FileResponse:
+    stored = evidence.stored_file
+    response = FileResponse(stored.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
+                            content_type=stored.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    policy = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+    if inline:
+        # Chromium will not run its PDF viewer in a sandboxed document, so only non-PDF files get the sandbox.
+        policy += "; frame-ancestors 'self'"
+        if stored.content_type != "application/pdf":
+            policy = "sandbox; " + policy
+    else:
+        policy = "sandbox; " + policy + "; frame-ancestors 'none'"
+    response["Content-Security-Policy"] = policy
+    return response
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file"), pk=pk)
+    return _file_response(evidence, inline=False)
+
+
+@login_required
+@xframe_options_sameorigin
+def preview(request: HttpRequest, pk: int) -> FileResponse:
+    """PDFs and images shown inside our own pages; other types are only downloadable."""
+    evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file"), pk=pk)
+    if not evidence.stored_file.previewable:
+        raise Http404
+    return _file_response(evidence, inline=True)

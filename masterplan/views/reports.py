@@ -1,0 +1,294 @@
+"""Progress reports: the SKPD's "Laporan saya", the report form, DKISP's review queue and decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.audit import events_for
+from agencies.models import AGENCY_ROLES, Role
+from agencies.permissions import CHANGE, CREATE, agencies_of, can, get_for_user, roles_of, scoped, visible
+from masterplan.forms_reports import ReasonForm, ReportFilter, ReportForm
+from masterplan.models import Evidence, ProgressReport, Programme
+from masterplan.rules import REVIEW, SUBMIT
+from masterplan.selectors import current_masterplan
+from masterplan.selectors.reports import (
+    overall_progress,
+    progress_rows,
+    report_detail_queryset,
+    report_slots,
+    review_queue,
+)
+from masterplan.services import reports as services
+from masterplan.services.evidence import evidence_upload
+from smartcity.lib.forms import add_service_errors
+
+PAGE_SIZE = 50
+
+
+def _report(request: HttpRequest, pk: int, action: str = "view") -> ProgressReport:
+    return get_for_user(request.user, report_detail_queryset(), action, pk=pk)
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """The SKPD's reports, period by period: what is due, overdue, returned or approved."""
+    agencies = [a for a in agencies_of(request.user, AGENCY_ROLES)
+                if request.region is not None and a.region_id == request.region.pk]
+    if not agencies:
+        if Role.COORDINATOR in roles_of(request.user, request.region) or request.user.is_superuser:
+            return redirect("masterplan:review_queue")
+        raise PermissionDenied
+    masterplan = current_masterplan(user=request.user, region=request.region)
+    if masterplan is None:
+        raise Http404(_("This region has no masterplan yet."))
+    today = timezone.localdate()
+    years = [y for y in masterplan.years if y <= today.year] or [masterplan.start_year]
+    try:
+        year = int(request.GET.get("year", years[-1]))
+    except ValueError:
+        year = years[-1]
+    if year not in years:
+        year = years[-1]
+    sections = [(agency, report_slots(agency=agency, masterplan=masterplan, year=year, today=today))
+                for agency in agencies]
+    return render(request, "reports/my_reports.html", {
+        "sections": sections, "year": year, "years": years, "masterplan": masterplan, "today": today,
+    })
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    """Open (or reopen the draft of) a report for a programme and period, then go to its form."""
+    try:
+        programme_id, year, period = (int(request.POST.get(k, "")) for k in ("programme", "year", "period"))
+    except ValueError:
+        messages.error(request, _("Choose a programme and a period."))
+        return redirect("masterplan:my_reports")
+    programme = get_for_user(request.user, Programme.objects.select_related("masterplan__region"), pk=programme_id)
+    agencies = [a for a in agencies_of(request.user, AGENCY_ROLES) if a.region_id == programme.masterplan.region_id]
+    if not agencies or not can(request.user, "view", programme):
+        raise PermissionDenied
+    agency = next((a for a in agencies if a.pk == programme.lead_agency_id), agencies[0])
+    try:
+        report = services.report_start(programme=programme, agency=agency, year=year, period=period, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("masterplan:my_reports")
+    if not can(request.user, CREATE, report):
+        raise PermissionDenied
+    return redirect("masterplan:report_edit", pk=report.pk)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    rows = progress_rows(report)
+    return render(request, "reports/report_detail.html", {
+        "report": report,
+        "rows": rows,
+        "overall": overall_progress(rows),
+        "can_edit": report.is_editable and can(request.user, CHANGE, report),
+        "can_review": can(request.user, REVIEW, report),
+        "reason_form": ReasonForm(),
+        "problems": services.submission_problems(report) if report.is_editable else [],
+        "history": events_for(report).select_related("actor")[:5],
+    })
+
+
+def _upload_new_files(request: HttpRequest, form: ReportForm, report: ProgressReport) -> list[Evidence]:
+    """Store the form's new files in the agency's library; refused ones become errors naming the file."""
+    added = []
+    for problem in getattr(request, "upload_errors", []):
+        form.add_error("new_files", problem)
+    for upload in form.cleaned_data.get("new_files") or []:
+        try:
+            result = evidence_upload(agency=report.agency, by=request.user, upload=upload,
+                                     data={"kind": form.cleaned_data["new_files_kind"]})
+        except ValidationError as error:
+            form.add_error("new_files", error)
+            continue
+        if not result.created:
+            messages.info(request, _("“%(name)s” is already in your library as “%(title)s”; it was not stored "
+                                     "again.") % {"name": upload.name, "title": result.evidence.title})
+        added.append(result.evidence)
+    return added
+
+
+def _conflict_rows(form: ReportForm, current: ProgressReport) -> list[tuple[str, Any, Any]]:
+    """The fields someone else changed, beside what this user typed."""
+    rows = []
+    for name in ReportForm.Meta.fields:
+        theirs, mine = getattr(current, name), form.cleaned_data.get(name)
+        if (theirs or "") != (mine or ""):
+            rows.append((str(ProgressReport._meta.get_field(name).verbose_name), theirs, mine))
+    return rows
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, CHANGE)
+    if not report.is_editable:
+        messages.warning(request, _("This report is %(status)s and locked.")
+                         % {"status": report.get_status_display().lower()})
+        return redirect(report)
+    library = Evidence.objects.filter(agency=report.agency).select_related("stored_file").order_by("title")
+    rows = progress_rows(report)
+    form = ReportForm(request.POST or None, request.FILES or None, instance=report, rows=rows, library=library)
+    conflict: list[tuple[str, Any, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        added = _upload_new_files(request, form, report)
+        evidence = list(form.cleaned_data["evidence"]) + [e for e in added if e not in form.cleaned_data["evidence"]]
+        try:
+            saved = services.report_update(
+                report=report, by=request.user, expected_version=form.cleaned_data["version"],
+                data=form.service_data(), realisations=form.realisations(), evidence=evidence,
+            )
+        except services.ReportConflict as clash:
+            conflict = _conflict_rows(form, clash.current)
+            data = request.POST.copy()
+            data["version"] = str(clash.current.version)  # saving again now is a deliberate overwrite
+            form = ReportForm(data, instance=clash.current, rows=rows, library=library)
+            form.is_valid()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if form.errors:  # a refused file: the report is saved, the form stays open with the reasons
+                messages.warning(request, _("The report was saved, but some files were refused."))
+                form = _rebound(request, saved, rows, library, form)
+            elif request.POST.get("action") == "submit":
+                return _submit(request, saved)
+            else:
+                messages.success(request, _("The draft was saved."))
+                return redirect(saved)
+    return render(request, "reports/report_form.html", {
+        "form": form, "report": report, "rows": rows, "conflict": conflict,
+    })
+
+
+def _rebound(request: HttpRequest, saved: ProgressReport, rows: Any, library: Any, old: ReportForm) -> ReportForm:
+    data = request.POST.copy()
+    data["version"] = str(saved.version)
+    data.setlist("evidence", [str(e.pk) for e in saved.evidence.all()])
+    form = ReportForm(data, instance=saved, rows=progress_rows(saved), library=library)
+    form.is_valid()
+    for message in old.errors.get("new_files", []):
+        form.add_error("new_files", message)
+    return form
+
+
+def _submit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    try:
+        services.report_submit(report=report, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(report)
+    messages.success(request, _("The report was submitted to DKISP for review."))
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _submit(request, _report(request, pk, SUBMIT))
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk, REVIEW)
+    try:
+        services.report_approve(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The report was approved and is now locked."))
+    return redirect(report)
+
+
+def _decide_with_reason(request: HttpRequest, pk: int, *, reopen: bool) -> HttpResponse:
+    report = _report(request, pk, REVIEW)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.report_reopen if reopen else services.report_return
+        try:
+            service(report=report, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The report was reopened.") if reopen else _("The report was returned."))
+            return redirect(report)
+    return render(request, "reports/reason_form.html", {"form": form, "report": report, "reopen": reopen})
+
+
+@login_required
+def return_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_with_reason(request, pk, reopen=False)
+
+
+@login_required
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_with_reason(request, pk, reopen=True)
+
+
+@login_required
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    return render(request, "reports/report_history.html", {
+        "report": report, "events": events_for(report).select_related("actor"),
+    })
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """DKISP's review queue: filter, open, or approve several at once."""
+    if request.region is None or not (Role.COORDINATOR in roles_of(request.user, request.region)
+                                      or request.user.is_superuser):
+        raise PermissionDenied
+    base = review_queue(user=request.user, region=request.region)
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = ProgressReport.Status.SUBMITTED
+    filterset = ReportFilter(data, queryset=base, region=request.region)
+    reports = filterset.qs if filterset.is_valid() else base.none()
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/review_queue.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+    })
+
+
+@login_required
+@require_POST
+def bulk_approve(request: HttpRequest) -> HttpResponse:
+    ids = [int(v) for v in request.POST.getlist("report") if v.isdigit()]
+    if not ids:
+        messages.warning(request, _("Tick the reports to approve first."))
+        return redirect("masterplan:review_queue")
+    reports = list(visible(request.user, report_detail_queryset()).filter(pk__in=ids))
+    if len(reports) != len(set(ids)):
+        raise Http404
+    if scoped(request.user, REVIEW, ProgressReport.objects.filter(pk__in=ids)).count() != len(reports):
+        raise PermissionDenied
+    approved, skipped = services.report_bulk_approve(reports=reports, by=request.user)
+    if approved:
+        messages.success(request, _("%(n)s report(s) approved.") % {"n": len(approved)})
+    for report, why in skipped:
+        messages.warning(request, f"{report}: {why}")
+    # Back to the same filtered queue; the query string cannot change where the redirect goes.
+    return redirect(reverse("masterplan:review_queue") + "?" + QueryDict(request.POST.get("query", "")).urlencode())
+
+
