@@ -25,15 +25,19 @@ class ReportForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     evidence = forms.ModelMultipleChoiceField(
-        queryset=Evidence.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=Evidence.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label=_("Evidence from your library"),
     )
     new_files = MultipleFileField(
-        required=False, label=_("Upload new evidence"),
+        required=False,
+        label=_("Upload new evidence"),
         help_text=_("PDF, JPEG, PNG, XLSX, DOCX, PPTX, ODT, ODS or CSV; several files at once are fine."),
     )
-    new_files_kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.REPORT,
-                                       label=_("Kind of the new files"))
+    new_files_kind = forms.ChoiceField(
+        choices=Evidence.Kind.choices, initial=Evidence.Kind.REPORT, label=_("Kind of the new files")
+    )
 
     class Meta:
         model = ProgressReport
@@ -60,11 +64,17 @@ class ReportForm(forms.ModelForm):
         for row in rows:
             pk = row.indicator.pk
             self.fields[f"value_{pk}"] = forms.DecimalField(
-                label=row.indicator.name, max_digits=16, decimal_places=2, required=False, localize=True,
-                widget=DecimalInput(), initial=row.value,
+                label=row.indicator.name,
+                max_digits=16,
+                decimal_places=2,
+                required=False,
+                localize=True,
+                widget=DecimalInput(),
+                initial=row.value,
             )
-            self.fields[f"note_{pk}"] = forms.CharField(label=_("Note"), max_length=255, required=False,
-                                                        initial=row.note)
+            self.fields[f"note_{pk}"] = forms.CharField(
+                label=_("Note"), max_length=255, required=False, initial=row.note
+            )
 
     def indicator_fields(self) -> list[tuple[ProgressRow, forms.BoundField, forms.BoundField]]:
         """Each indicator's row with its bound value and note fields, for the realisation table."""
@@ -72,8 +82,10 @@ class ReportForm(forms.ModelForm):
 
     def realisations(self) -> dict[int, tuple[Decimal | None, str]]:
         return {
-            row.indicator.pk: (self.cleaned_data.get(f"value_{row.indicator.pk}"),
-                               self.cleaned_data.get(f"note_{row.indicator.pk}", ""))
+            row.indicator.pk: (
+                self.cleaned_data.get(f"value_{row.indicator.pk}"),
+                self.cleaned_data.get(f"note_{row.indicator.pk}", ""),
+            )
             for row in self.rows
         }
 
@@ -97,8 +109,11 @@ class EvidenceMetadataForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(Column("title", css_class="col-md-8"), Column("kind", css_class="col-md-4")),
-            Row(Column("document_number", css_class="col-md-4"), Column("document_date", css_class="col-md-4"),
-                Column("valid_until", css_class="col-md-4")),
+            Row(
+                Column("document_number", css_class="col-md-4"),
+                Column("document_date", css_class="col-md-4"),
+                Column("valid_until", css_class="col-md-4"),
+            ),
             "issuer",
         )
 
@@ -113,8 +128,10 @@ class EvidenceMetadataForm(forms.ModelForm):
 class EvidenceUploadForm(EvidenceMetadataForm):
     files = MultipleFileField(
         label=_("Files"),
-        help_text=_("PDF, JPEG, PNG, XLSX, DOCX, PPTX, ODT, ODS or CSV. With several files, each takes its "
-                    "file name as title unless you give one."),
+        help_text=_(
+            "PDF, JPEG, PNG, XLSX, DOCX, PPTX, ODT, ODS or CSV. With several files, each takes its "
+            "file name as title unless you give one."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -126,13 +143,17 @@ class EvidenceUploadForm(EvidenceMetadataForm):
 class ReportFilter(django_filters.FilterSet):
     agency = django_filters.ModelChoiceFilter(queryset=None, label=_("SKPD"), empty_label=_("All SKPDs"))
     dimension = django_filters.ModelChoiceFilter(
-        field_name="programme__element__dimension", queryset=Dimension.objects.all(), to_field_name="code",
-        label=_("Dimension"), empty_label=_("All dimensions"),
+        field_name="programme__element__dimension",
+        queryset=Dimension.objects.all(),
+        to_field_name="code",
+        label=_("Dimension"),
+        empty_label=_("All dimensions"),
     )
     year = django_filters.NumberFilter(label=_("Year"))
     period = django_filters.NumberFilter(label=_("Period"))
-    status = django_filters.ChoiceFilter(choices=ProgressReport.Status.choices, label=_("Status"),
-                                         empty_label=_("All statuses"))
+    status = django_filters.ChoiceFilter(
+        choices=ProgressReport.Status.choices, label=_("Status"), empty_label=_("All statuses")
+    )
 
     class Meta:
         model = ProgressReport

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import register_action_labels
-from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
 from agencies.models import Role
+from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
 from masterplan.models import Evidence, Indicator, Masterplan, Programme, ProgressReport
 
 # The masterplan document is the region's shared plan: everyone in the region reads it, DKISP keeps it.

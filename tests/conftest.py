@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from agencies.models import Agency, Region, Role
 from agencies.services import agency_create, membership_grant, region_create
 from masterplan.framework import ensure_framework
-from masterplan.models import Dimension, Element, Masterplan, Programme
+from masterplan.models import Dimension, Element, Evidence, Masterplan, Programme, ProgressReport
 from masterplan.services import indicator_create, masterplan_create, programme_create
+from masterplan.services.evidence import evidence_upload
+from masterplan.services.reports import report_start, report_update
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -35,6 +39,8 @@ class World:
     programme_a: Programme
     programme_b: Programme
     other_programme: Programme
+    evidence_a: Evidence
+    report_a: ProgressReport
 
 
 def make_user(username: str, **extra: object) -> AbstractBaseUser:
@@ -112,6 +118,8 @@ def world(db: None) -> World:
         targets={2021: 5, 2022: 10},
     )
     other_programme = make_programme(other_masterplan, other_agency, "GOV-01")
+    evidence_a = make_evidence(agency_a, operator_a)
+    report_a = make_report(programme_a, agency_a, operator_a, evidence=evidence_a)
     return World(
         region,
         other_region,
@@ -128,6 +136,8 @@ def world(db: None) -> World:
         programme_a,
         programme_b,
         other_programme,
+        evidence_a,
+        report_a,
     )
 
 
@@ -136,3 +146,50 @@ def client_for(user: AbstractBaseUser | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: object, tmp_path: object) -> None:
+    # Uploaded files of a test stay in that test's own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined, operator]
+
+
+def make_evidence(
+    agency: Agency,
+    by: AbstractBaseUser | None,
+    name: str = "SK Tim Smart City.pdf",
+    content: bytes = PDF_BYTES,
+    **data: object,
+) -> Evidence:
+    upload = SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    return evidence_upload(agency=agency, by=by, upload=upload, data={"kind": "sk", **data}).evidence
+
+
+def make_report(
+    programme: Programme,
+    agency: Agency,
+    by: AbstractBaseUser | None,
+    *,
+    year: int = 2025,
+    period: int = 1,
+    complete: bool = True,
+    evidence: Evidence | None = None,
+) -> ProgressReport:
+    report = report_start(programme=programme, agency=agency, year=year, period=period, by=by)
+    if complete:
+        realisations = {i.pk: (Decimal("4"), "") for i in programme.indicators.all()}
+        report = report_update(
+            report=report,
+            by=by,
+            expected_version=report.version,
+            data={"narrative": "Berjalan sesuai rencana."},
+            realisations=realisations,
+            evidence=[evidence or make_evidence(agency, by)],
+        )
+    return report

@@ -262,6 +262,7 @@ def test_coordinator_updates_targets_and_removes_a_year(world: World) -> None:
 
 def test_coordinator_deletes_an_indicator(world: World) -> None:
     indicator = world.programme_a.indicators.get()
+    world.report_a.realisations.all().delete()
     response = client_for(world.coordinator).post(reverse("masterplan:indicator_delete", args=[indicator.pk]))
     assert response.status_code == 302
     assert not Indicator.objects.filter(pk=indicator.pk).exists()
@@ -315,9 +316,15 @@ def test_coordinator_home_is_the_masterplan(world: World) -> None:
 
 
 def test_region_without_masterplan_is_a_clear_404(world: World) -> None:
-    world.masterplan.programmes.all().delete()
-    world.masterplan.delete()
-    response = client_for(world.coordinator).get(reverse("masterplan:overview"))
+    from agencies.models import Role
+    from agencies.services import agency_create, membership_grant, region_create
+    from tests.conftest import make_user
+
+    region = region_create(by=None, name="Kabupaten Tapin", province="Kalimantan Selatan", bps_code="6305")
+    agency = agency_create(by=None, region=region, name="Diskominfo Tapin", acronym="DISKOMINFO")
+    newcomer = make_user("newcomer")
+    membership_grant(by=None, user=newcomer, region=region, role=Role.COORDINATOR, agency=agency)
+    response = client_for(newcomer).get(reverse("masterplan:overview"))
     assert response.status_code == 404
 
 
@@ -342,3 +349,11 @@ def test_masterplan_pages_query_counts_do_not_grow(world: World, count: int, dja
     for url in pages:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_an_indicator_with_reported_progress_is_kept_with_a_message(world: World) -> None:
+    indicator = world.programme_a.indicators.get()
+    client = client_for(world.coordinator)
+    response = client.post(reverse("masterplan:indicator_delete", args=[indicator.pk]), follow=True)
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    assert "Progress has been reported" in response.content.decode() or "sudah dilaporkan" in response.content.decode()

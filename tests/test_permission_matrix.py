@@ -27,12 +27,25 @@ OWN_READ = _expect(200, anonymous=LOGIN, operator_b=404, outsider=404)
 # ...and only the coordinator may change it: visible-but-forbidden is 403.
 OWN_CHANGE = _expect(403, anonymous=LOGIN, operator_b=404, outsider=404, coordinator=200)
 REGION_READ = _expect(200, anonymous=LOGIN)
+# Reports and evidence belong to agency A; assessors do not read SKPD working papers, so to them it is hidden.
+SKPD_READ = _expect(200, anonymous=LOGIN, operator_b=404, assessor=404, outsider=404)
+SKPD_WRITE = _expect(403, anonymous=LOGIN, operator_b=404, assessor=404, outsider=404, operator_a=200)
+DKISP_DECIDE = _expect(403, anonymous=LOGIN, operator_b=404, assessor=404, outsider=404, coordinator=200)
+REVIEWERS = _expect(403, anonymous=LOGIN, coordinator=200, outsider=200)
+SKPD_STAFF = _expect(403, anonymous=LOGIN, operator_a=200, operator_b=200)
 REGION_CHANGE = _expect(403, anonymous=LOGIN, coordinator=200, outsider=200)
 
 Kwargs = Callable[[World], dict[str, Any]]
 NONE: Kwargs = lambda w: {}  # noqa: E731
 PROGRAMME_A: Kwargs = lambda w: {"pk": w.programme_a.pk}  # noqa: E731
 INDICATOR_A: Kwargs = lambda w: {"pk": w.programme_a.indicators.get().pk}  # noqa: E731
+REPORT_A: Kwargs = lambda w: {"pk": w.report_a.pk}  # noqa: E731
+EVIDENCE_A: Kwargs = lambda w: {"pk": w.evidence_a.pk}  # noqa: E731
+
+
+def _redirected(expect: dict[str, int], *personas: str) -> dict[str, int]:
+    return {**expect, **dict.fromkeys(personas, 302)}
+
 
 # url name -> (kwargs, {method: {persona: status}})
 MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
@@ -61,6 +74,38 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     # An operator's agency index goes straight to their own agency page.
     "masterplan:agencies": (NONE, {"GET": _expect(200, anonymous=LOGIN, operator_a=302, operator_b=302)}),
     "masterplan:agency": (lambda w: {"pk": w.agency_a.pk}, {"GET": OWN_READ}),
+    # Progress reports (report A: agency A's draft). Coordinators are sent on to their review queue.
+    "masterplan:my_reports": (
+        NONE,
+        {"GET": _expect(403, anonymous=LOGIN, operator_a=200, operator_b=200, coordinator=302, outsider=302)},
+    ),
+    "masterplan:report_start": (NONE, {"POST": _redirected(SKPD_STAFF, "operator_a", "operator_b")}),
+    "masterplan:review_queue": (NONE, {"GET": REVIEWERS}),
+    "masterplan:report_bulk_approve": (NONE, {"POST": _redirected(REVIEWERS, "coordinator", "outsider")}),
+    "masterplan:report": (REPORT_A, {"GET": SKPD_READ}),
+    "masterplan:report_edit": (REPORT_A, {"GET": SKPD_WRITE, "POST": SKPD_WRITE}),
+    "masterplan:report_submit": (
+        REPORT_A,
+        {"GET": _expect(405, anonymous=LOGIN), "POST": _redirected(SKPD_WRITE, "operator_a")},
+    ),
+    "masterplan:report_approve": (
+        REPORT_A,
+        {"GET": _expect(405, anonymous=LOGIN), "POST": _redirected(DKISP_DECIDE, "coordinator")},
+    ),
+    "masterplan:report_return": (REPORT_A, {"GET": DKISP_DECIDE, "POST": DKISP_DECIDE}),
+    "masterplan:report_reopen": (REPORT_A, {"GET": DKISP_DECIDE, "POST": DKISP_DECIDE}),
+    "masterplan:report_history": (REPORT_A, {"GET": SKPD_READ}),
+    # The evidence library (evidence A: in agency A's library, used by report A).
+    "masterplan:evidence_library": (NONE, {"GET": _expect(200, anonymous=LOGIN, assessor=403)}),
+    "masterplan:evidence_upload": (NONE, {"GET": SKPD_STAFF, "POST": SKPD_STAFF}),
+    "masterplan:evidence": (EVIDENCE_A, {"GET": SKPD_READ}),
+    "masterplan:evidence_edit": (EVIDENCE_A, {"GET": SKPD_WRITE, "POST": SKPD_WRITE}),
+    "masterplan:evidence_delete": (
+        EVIDENCE_A,
+        {"GET": _expect(405, anonymous=LOGIN), "POST": _redirected(SKPD_WRITE, "operator_a")},
+    ),
+    "masterplan:evidence_download": (EVIDENCE_A, {"GET": SKPD_READ}),
+    "masterplan:evidence_preview": (EVIDENCE_A, {"GET": SKPD_READ}),
 }
 
 

@@ -121,6 +121,9 @@ class ReportEvidence(models.Model):
             models.UniqueConstraint(fields=["report", "evidence"], name="report_evidence_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} ← {self.evidence_id}"
+
 
 class IndicatorRealisation(models.Model):
     """What an indicator reached in a report's period (its progress is computed against the year's target)."""

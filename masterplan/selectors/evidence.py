@@ -25,7 +25,9 @@ def filter_library(
 ) -> QuerySet[Evidence]:
     if q:
         queryset = queryset.filter(
-            Q(title__icontains=q) | Q(document_number__icontains=q) | Q(issuer__icontains=q)
+            Q(title__icontains=q)
+            | Q(document_number__icontains=q)
+            | Q(issuer__icontains=q)
             | Q(original_name__icontains=q)
         )
     if kind:
@@ -40,6 +42,8 @@ def filter_library(
 
 def evidence_uses(*, user: User, evidence: Evidence) -> QuerySet[ProgressReport]:
     """The reports that cite this evidence (only those the user may see)."""
-    return visible(user, ProgressReport.objects.filter(evidence_links__evidence=evidence)).select_related(
-        "programme", "agency"
-    ).order_by("-year", "-period")
+    return (
+        visible(user, ProgressReport.objects.filter(evidence_links__evidence=evidence))
+        .select_related("programme", "agency")
+        .order_by("-year", "-period")
+    )

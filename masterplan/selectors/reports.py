@@ -17,8 +17,8 @@ from masterplan.models import (
     Indicator,
     IndicatorTarget,
     Masterplan,
-    ProgressReport,
     Programme,
+    ProgressReport,
     period_end,
     period_label,
 )
@@ -66,8 +66,15 @@ def progress_rows(report: ProgressReport) -> list[ProgressRow]:
         target = indicator.year_targets[0].value if indicator.year_targets else None
         realisation = reported.get(indicator.pk)
         value = realisation.value if realisation else None
-        rows.append(ProgressRow(indicator, target, value, realisation.note if realisation else "",
-                                indicator_progress(value, target, indicator.baseline)))
+        rows.append(
+            ProgressRow(
+                indicator,
+                target,
+                value,
+                realisation.note if realisation else "",
+                indicator_progress(value, target, indicator.baseline),
+            )
+        )
     return rows
 
 
@@ -80,6 +87,7 @@ def overall_progress(rows: list[ProgressRow]) -> Decimal | None:
 
 
 # --- An SKPD's reports, period by period ---------------------------------------------------------------
+
 
 class SlotState:
     NOT_DUE = "not_due"
@@ -107,9 +115,7 @@ def due_date(period_type: str, year: int, period: int) -> dt.date:
     return period_end(period_type, year, period) + dt.timedelta(days=settings.REPORT_GRACE_DAYS)
 
 
-def report_slots(
-    *, agency: Agency, masterplan: Masterplan, year: int, today: dt.date
-) -> list[ReportSlot]:
+def report_slots(*, agency: Agency, masterplan: Masterplan, year: int, today: dt.date) -> list[ReportSlot]:
     """Every (programme, period) of `year` the agency reports on, with its report or how late it is.
 
     Periods that have not started yet are left out. Two queries whatever the number of programmes.
@@ -142,12 +148,23 @@ def report_slots(
                 state = SlotState.DUE
             else:
                 state = report.status if report else SlotState.NOT_DUE
-            slots.append(ReportSlot(programme, role, year, period,
-                                    period_label(masterplan.period_type, year, period), due, report, state))
+            slots.append(
+                ReportSlot(
+                    programme,
+                    role,
+                    year,
+                    period,
+                    period_label(masterplan.period_type, year, period),
+                    due,
+                    report,
+                    state,
+                )
+            )
     return slots
 
 
 # --- DKISP's review queue -------------------------------------------------------------------------------
+
 
 def review_queue(*, user: User, region: Region) -> QuerySet[ProgressReport]:
     """Reports of the region the user may see, oldest submission first, with what a queue row shows."""

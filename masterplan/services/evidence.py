@@ -78,8 +78,9 @@ def evidence_update(*, evidence: Evidence, by: Actor, data: Mapping[str, Any]) -
     if changes:
         evidence.full_clean()
         evidence.save()
-        audit_record(actor=by, action="evidence.updated", target=evidence, region=evidence.agency.region,
-                     changes=changes)
+        audit_record(
+            actor=by, action="evidence.updated", target=evidence, region=evidence.agency.region, changes=changes
+        )
     return evidence
 
 
@@ -89,8 +90,13 @@ def evidence_delete(*, evidence: Evidence, by: Actor) -> None:
     if evidence.report_links.exists():
         raise ValidationError(_("This evidence is used in a report and cannot be deleted."))
     stored = evidence.stored_file
-    audit_record(actor=by, action="evidence.deleted", target=evidence, region=evidence.agency.region,
-                 changes={"title": evidence.title, "file": evidence.original_name})
+    audit_record(
+        actor=by,
+        action="evidence.deleted",
+        target=evidence,
+        region=evidence.agency.region,
+        changes={"title": evidence.title, "file": evidence.original_name},
+    )
     evidence.delete()
     if not stored.evidence.exists():
         name, storage = stored.file.name, stored.file.storage

@@ -186,6 +186,8 @@ def indicator_update(
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, by: Actor) -> None:
+    if indicator.realisations.exists():
+        raise ValidationError(_("Progress has been reported against this indicator, so it cannot be deleted."))
     programme = indicator.programme
     targets = {str(t.year): str(t.value) for t in indicator.targets.all()}
     audit_record(

@@ -25,8 +25,8 @@ from masterplan.models import (
     PERIODS_PER_YEAR,
     Evidence,
     IndicatorRealisation,
-    ProgressReport,
     Programme,
+    ProgressReport,
     ReportEvidence,
 )
 
@@ -60,15 +60,22 @@ def report_start(*, programme: Programme, agency: Agency, year: int, period: int
         return existing
     masterplan = programme.masterplan
     if agency.pk != programme.lead_agency_id and not programme.supporting_agencies.filter(pk=agency.pk).exists():
-        raise ValidationError(_("%(agency)s is neither the lead nor a supporting SKPD of this programme.")
-                              % {"agency": agency.acronym})
+        raise ValidationError(
+            _("%(agency)s is neither the lead nor a supporting SKPD of this programme.") % {"agency": agency.acronym}
+        )
     if year not in programme.years:
-        raise ValidationError(_("The programme runs %(start)s–%(end)s; %(year)s is outside it.")
-                              % {"start": programme.start_year, "end": programme.end_year, "year": year})
+        raise ValidationError(
+            _("The programme runs %(start)s–%(end)s; %(year)s is outside it.")
+            % {"start": programme.start_year, "end": programme.end_year, "year": year}
+        )
     if not 1 <= period <= PERIODS_PER_YEAR[masterplan.period_type]:
         raise ValidationError(_("There is no such reporting period."))
     report = ProgressReport.objects.create(
-        programme=programme, agency=agency, year=year, period=period, period_type=masterplan.period_type,
+        programme=programme,
+        agency=agency,
+        year=year,
+        period=period,
+        period_type=masterplan.period_type,
         created_by=by,
     )
     audit_record(actor=by, action="report.created", target=report, region=masterplan.region)
@@ -95,8 +102,10 @@ def report_update(
     updated = ProgressReport.objects.filter(pk=report.pk, version=expected_version, status__in=ProgressReport.EDITABLE)
     if not updated.update(**fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()):
         if not before.is_editable:
-            raise ValidationError(_("This report is %(status)s and can no longer be changed.")
-                                  % {"status": before.get_status_display().lower()})
+            raise ValidationError(
+                _("This report is %(status)s and can no longer be changed.")
+                % {"status": before.get_status_display().lower()}
+            )
         raise ReportConflict(before)
     report = _refresh(report)
     changes = diff(snapshot(before, fields.keys()), snapshot(report, fields.keys()))
@@ -183,23 +192,43 @@ def report_submit(*, report: ProgressReport, by: Actor) -> ProgressReport:
     problems = submission_problems(report)
     if problems:
         raise ValidationError(problems)
-    report = _transition(report, from_states=ProgressReport.EDITABLE, to=Status.SUBMITTED, by=by,
-                         submitted_at=timezone.now())
-    audit_record(actor=by, action="report.submitted", target=report, region=_region(report),
-                 changes={"status": [Status.DRAFT, Status.SUBMITTED]})
-    notify(template="report_submitted", recipients=coordinator_emails(_region(report)),
-           context={"report": report, "actor": by})
+    report = _transition(
+        report, from_states=ProgressReport.EDITABLE, to=Status.SUBMITTED, by=by, submitted_at=timezone.now()
+    )
+    audit_record(
+        actor=by,
+        action="report.submitted",
+        target=report,
+        region=_region(report),
+        changes={"status": [Status.DRAFT, Status.SUBMITTED]},
+    )
+    notify(
+        template="report_submitted",
+        recipients=coordinator_emails(_region(report)),
+        context={"report": report, "actor": by},
+    )
     return report
 
 
 @transaction.atomic
 def report_approve(*, report: ProgressReport, by: Actor) -> ProgressReport:
-    report = _transition(report, from_states=[Status.SUBMITTED], to=Status.APPROVED, by=by,
-                         decided_at=timezone.now(), decided_by=by, return_reason="")
-    audit_record(actor=by, action="report.approved", target=report, region=_region(report),
-                 changes={"status": [Status.SUBMITTED, Status.APPROVED]})
-    notify(template="report_approved", recipients=agency_emails(report.agency),
-           context={"report": report, "actor": by})
+    report = _transition(
+        report,
+        from_states=[Status.SUBMITTED],
+        to=Status.APPROVED,
+        by=by,
+        decided_at=timezone.now(),
+        decided_by=by,
+        return_reason="",
+    )
+    audit_record(
+        actor=by,
+        action="report.approved",
+        target=report,
+        region=_region(report),
+        changes={"status": [Status.SUBMITTED, Status.APPROVED]},
+    )
+    notify(template="report_approved", recipients=agency_emails(report.agency), context={"report": report, "actor": by})
     return report
 
 
@@ -207,8 +236,10 @@ def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
-            {"reason": _("Give a reason of at least %(n)s characters, so the SKPD knows what to fix.")
-             % {"n": MIN_REASON_LENGTH}}
+            {
+                "reason": _("Give a reason of at least %(n)s characters, so the SKPD knows what to fix.")
+                % {"n": MIN_REASON_LENGTH}
+            }
         )
     return reason
 
@@ -216,12 +247,28 @@ def _clean_reason(reason: str) -> str:
 @transaction.atomic
 def report_return(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
     reason = _clean_reason(reason)
-    report = _transition(report, from_states=[Status.SUBMITTED], to=Status.RETURNED, by=by,
-                         decided_at=timezone.now(), decided_by=by, return_reason=reason)
-    audit_record(actor=by, action="report.returned", target=report, region=_region(report),
-                 changes={"status": [Status.SUBMITTED, Status.RETURNED]}, reason=reason)
-    notify(template="report_returned", recipients=agency_emails(report.agency),
-           context={"report": report, "actor": by, "reason": reason})
+    report = _transition(
+        report,
+        from_states=[Status.SUBMITTED],
+        to=Status.RETURNED,
+        by=by,
+        decided_at=timezone.now(),
+        decided_by=by,
+        return_reason=reason,
+    )
+    audit_record(
+        actor=by,
+        action="report.returned",
+        target=report,
+        region=_region(report),
+        changes={"status": [Status.SUBMITTED, Status.RETURNED]},
+        reason=reason,
+    )
+    notify(
+        template="report_returned",
+        recipients=agency_emails(report.agency),
+        context={"report": report, "actor": by, "reason": reason},
+    )
     return report
 
 
@@ -229,12 +276,28 @@ def report_return(*, report: ProgressReport, by: Actor, reason: str) -> Progress
 def report_reopen(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
     """Unlock an approved report for correction; it goes back to the SKPD as returned."""
     reason = _clean_reason(reason)
-    report = _transition(report, from_states=[Status.APPROVED], to=Status.RETURNED, by=by,
-                         decided_at=timezone.now(), decided_by=by, return_reason=reason)
-    audit_record(actor=by, action="report.reopened", target=report, region=_region(report),
-                 changes={"status": [Status.APPROVED, Status.RETURNED]}, reason=reason)
-    notify(template="report_reopened", recipients=agency_emails(report.agency),
-           context={"report": report, "actor": by, "reason": reason})
+    report = _transition(
+        report,
+        from_states=[Status.APPROVED],
+        to=Status.RETURNED,
+        by=by,
+        decided_at=timezone.now(),
+        decided_by=by,
+        return_reason=reason,
+    )
+    audit_record(
+        actor=by,
+        action="report.reopened",
+        target=report,
+        region=_region(report),
+        changes={"status": [Status.APPROVED, Status.RETURNED]},
+        reason=reason,
+    )
+    notify(
+        template="report_reopened",
+        recipients=agency_emails(report.agency),
+        context={"report": report, "actor": by, "reason": reason},
+    )
     return report
 
 

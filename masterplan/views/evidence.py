@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES, Agency
-from agencies.permissions import CHANGE, CREATE, DELETE, agencies_of, can, can_in_region, get_for_user
+from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, agencies_of, can, can_in_region, get_for_user
 from masterplan.forms_reports import EvidenceMetadataForm, EvidenceUploadForm
 from masterplan.models import Evidence
 from masterplan.selectors.evidence import evidence_library, evidence_uses, filter_library
@@ -35,8 +35,8 @@ def _own_agency(request: HttpRequest) -> Agency:
 
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
-    if request.region is None:
-        raise Http404
+    if not can_in_region(request.user, VIEW, Evidence, request.region):
+        raise PermissionDenied
     entries = evidence_library(user=request.user, region=request.region)
     q, kind, validity = (request.GET.get(k, "").strip() for k in ("q", "kind", "validity"))
     kind = kind if kind in Evidence.Kind.values else ""
@@ -44,11 +44,19 @@ def library(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "evidence/library.html", {
-        "page": page, "query": query.urlencode(), "q": q, "kind": kind, "validity": validity,
-        "kinds": Evidence.Kind.choices,
-        "can_upload": can_in_region(request.user, CREATE, Evidence, request.region),
-    })
+    return render(
+        request,
+        "evidence/library.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "q": q,
+            "kind": kind,
+            "validity": validity,
+            "kinds": Evidence.Kind.choices,
+            "can_upload": can_in_region(request.user, CREATE, Evidence, request.region),
+        },
+    )
 
 
 @login_required
@@ -75,8 +83,11 @@ def upload(request: HttpRequest) -> HttpResponse:
             if result.created:
                 added.append(result.evidence)
             else:
-                messages.info(request, _("“%(name)s” is already in your library as “%(title)s”; it was not stored "
-                                         "again.") % {"name": upload_file.name, "title": result.evidence.title})
+                messages.info(
+                    request,
+                    _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.")
+                    % {"name": upload_file.name, "title": result.evidence.title},
+                )
         if added:
             messages.success(request, _("%(n)s file(s) added to the library.") % {"n": len(added)})
         if not refused and not getattr(request, "upload_errors", []):
@@ -88,12 +99,16 @@ def upload(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file", "agency"), pk=pk)
     can_change = can(request.user, CHANGE, evidence)
-    return render(request, "evidence/detail.html", {
-        "evidence": evidence,
-        "uses": evidence_uses(user=request.user, evidence=evidence),
-        "can_change": can_change,
-        "history": events_for(evidence).select_related("actor")[:20],
-    })
+    return render(
+        request,
+        "evidence/detail.html",
+        {
+            "evidence": evidence,
+            "uses": evidence_uses(user=request.user, evidence=evidence),
+            "can_change": can_change,
+            "history": events_for(evidence).select_related("actor")[:20],
+        },
+    )
 
 
 @login_required
@@ -102,8 +117,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceMetadataForm(request.POST or None, instance=evidence)
     if request.method == "POST" and form.is_valid():
         try:
-            evidence_update(evidence=Evidence.objects.select_related("agency__region").get(pk=pk), by=request.user,
-                            data=form.cleaned_data)
+            evidence_update(
+                evidence=Evidence.objects.select_related("agency__region").get(pk=pk),
+                by=request.user,
+                data=form.cleaned_data,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -115,8 +133,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_for_user(request.user, Evidence.objects.select_related("agency__region", "stored_file"), DELETE,
-                            pk=pk)
+    evidence = get_for_user(
+        request.user, Evidence.objects.select_related("agency__region", "stored_file"), DELETE, pk=pk
+    )
     try:
         evidence_delete(evidence=evidence, by=request.user)
     except ValidationError as error:
@@ -128,8 +147,12 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _file_response(evidence: Evidence, *, inline: bool) -> FileResponse:
     stored = evidence.stored_file
-    response = FileResponse(stored.file.open("rb"), as_attachment=not inline, filename=evidence.original_name,
-                            content_type=stored.content_type)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=stored.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     policy = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
     if inline:

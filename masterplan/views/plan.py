@@ -228,7 +228,11 @@ def indicator_update(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator_for(request, pk, DELETE)
     programme = indicator.programme
-    services.indicator_delete(indicator=indicator, by=request.user)
+    try:
+        services.indicator_delete(indicator=indicator, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(programme)
     messages.success(request, _("The indicator was deleted."))
     return redirect(programme)
 

@@ -9,17 +9,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.urls import reverse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES, Role
-from agencies.permissions import CHANGE, CREATE, agencies_of, can, get_for_user, roles_of, scoped, visible
+from agencies.permissions import (
+    CHANGE,
+    CREATE,
+    agencies_of,
+    can,
+    can_in_region,
+    get_for_user,
+    roles_of,
+    scoped,
+    visible,
+)
 from masterplan.forms_reports import ReasonForm, ReportFilter, ReportForm
-from masterplan.models import Evidence, ProgressReport, Programme
+from masterplan.models import Evidence, Programme, ProgressReport
 from masterplan.rules import REVIEW, SUBMIT
 from masterplan.selectors import current_masterplan
 from masterplan.selectors.reports import (
@@ -43,8 +53,11 @@ def _report(request: HttpRequest, pk: int, action: str = "view") -> ProgressRepo
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The SKPD's reports, period by period: what is due, overdue, returned or approved."""
-    agencies = [a for a in agencies_of(request.user, AGENCY_ROLES)
-                if request.region is not None and a.region_id == request.region.pk]
+    agencies = [
+        a
+        for a in agencies_of(request.user, AGENCY_ROLES)
+        if request.region is not None and a.region_id == request.region.pk
+    ]
     if not agencies:
         if Role.COORDINATOR in roles_of(request.user, request.region) or request.user.is_superuser:
             return redirect("masterplan:review_queue")
@@ -60,17 +73,28 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         year = years[-1]
     if year not in years:
         year = years[-1]
-    sections = [(agency, report_slots(agency=agency, masterplan=masterplan, year=year, today=today))
-                for agency in agencies]
-    return render(request, "reports/my_reports.html", {
-        "sections": sections, "year": year, "years": years, "masterplan": masterplan, "today": today,
-    })
+    sections = [
+        (agency, report_slots(agency=agency, masterplan=masterplan, year=year, today=today)) for agency in agencies
+    ]
+    return render(
+        request,
+        "reports/my_reports.html",
+        {
+            "sections": sections,
+            "year": year,
+            "years": years,
+            "masterplan": masterplan,
+            "today": today,
+        },
+    )
 
 
 @login_required
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
     """Open (or reopen the draft of) a report for a programme and period, then go to its form."""
+    if not agencies_of(request.user, AGENCY_ROLES):
+        raise PermissionDenied
     try:
         programme_id, year, period = (int(request.POST.get(k, "")) for k in ("programme", "year", "period"))
     except ValueError:
@@ -95,16 +119,20 @@ def start(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     rows = progress_rows(report)
-    return render(request, "reports/report_detail.html", {
-        "report": report,
-        "rows": rows,
-        "overall": overall_progress(rows),
-        "can_edit": report.is_editable and can(request.user, CHANGE, report),
-        "can_review": can(request.user, REVIEW, report),
-        "reason_form": ReasonForm(),
-        "problems": services.submission_problems(report) if report.is_editable else [],
-        "history": events_for(report).select_related("actor")[:5],
-    })
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "rows": rows,
+            "overall": overall_progress(rows),
+            "can_edit": report.is_editable and can(request.user, CHANGE, report),
+            "can_review": can(request.user, REVIEW, report),
+            "reason_form": ReasonForm(),
+            "problems": services.submission_problems(report) if report.is_editable else [],
+            "history": events_for(report).select_related("actor")[:5],
+        },
+    )
 
 
 def _upload_new_files(request: HttpRequest, form: ReportForm, report: ProgressReport) -> list[Evidence]:
@@ -114,14 +142,18 @@ def _upload_new_files(request: HttpRequest, form: ReportForm, report: ProgressRe
         form.add_error("new_files", problem)
     for upload in form.cleaned_data.get("new_files") or []:
         try:
-            result = evidence_upload(agency=report.agency, by=request.user, upload=upload,
-                                     data={"kind": form.cleaned_data["new_files_kind"]})
+            result = evidence_upload(
+                agency=report.agency, by=request.user, upload=upload, data={"kind": form.cleaned_data["new_files_kind"]}
+            )
         except ValidationError as error:
             form.add_error("new_files", error)
             continue
         if not result.created:
-            messages.info(request, _("“%(name)s” is already in your library as “%(title)s”; it was not stored "
-                                     "again.") % {"name": upload.name, "title": result.evidence.title})
+            messages.info(
+                request,
+                _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.")
+                % {"name": upload.name, "title": result.evidence.title},
+            )
         added.append(result.evidence)
     return added
 
@@ -140,8 +172,9 @@ def _conflict_rows(form: ReportForm, current: ProgressReport) -> list[tuple[str,
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, CHANGE)
     if not report.is_editable:
-        messages.warning(request, _("This report is %(status)s and locked.")
-                         % {"status": report.get_status_display().lower()})
+        messages.warning(
+            request, _("This report is %(status)s and locked.") % {"status": report.get_status_display().lower()}
+        )
         return redirect(report)
     library = Evidence.objects.filter(agency=report.agency).select_related("stored_file").order_by("title")
     rows = progress_rows(report)
@@ -152,8 +185,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         evidence = list(form.cleaned_data["evidence"]) + [e for e in added if e not in form.cleaned_data["evidence"]]
         try:
             saved = services.report_update(
-                report=report, by=request.user, expected_version=form.cleaned_data["version"],
-                data=form.service_data(), realisations=form.realisations(), evidence=evidence,
+                report=report,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.service_data(),
+                realisations=form.realisations(),
+                evidence=evidence,
             )
         except services.ReportConflict as clash:
             conflict = _conflict_rows(form, clash.current)
@@ -172,9 +209,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The draft was saved."))
                 return redirect(saved)
-    return render(request, "reports/report_form.html", {
-        "form": form, "report": report, "rows": rows, "conflict": conflict,
-    })
+    return render(
+        request,
+        "reports/report_form.html",
+        {
+            "form": form,
+            "report": report,
+            "rows": rows,
+            "conflict": conflict,
+        },
+    )
 
 
 def _rebound(request: HttpRequest, saved: ProgressReport, rows: Any, library: Any, old: ReportForm) -> ReportForm:
@@ -246,17 +290,26 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    return render(request, "reports/report_history.html", {
-        "report": report, "events": events_for(report).select_related("actor"),
-    })
+    return render(
+        request,
+        "reports/report_history.html",
+        {
+            "report": report,
+            "events": events_for(report).select_related("actor"),
+        },
+    )
+
+
+@login_required
+def _require_reviewer(request: HttpRequest) -> None:
+    if request.region is None or not can_in_region(request.user, REVIEW, ProgressReport, request.region):
+        raise PermissionDenied
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """DKISP's review queue: filter, open, or approve several at once."""
-    if request.region is None or not (Role.COORDINATOR in roles_of(request.user, request.region)
-                                      or request.user.is_superuser):
-        raise PermissionDenied
+    _require_reviewer(request)
     base = review_queue(user=request.user, region=request.region)
     data = request.GET.copy()
     if "status" not in data:
@@ -266,14 +319,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "reports/review_queue.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "reports/review_queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
 @require_POST
 def bulk_approve(request: HttpRequest) -> HttpResponse:
+    _require_reviewer(request)
     ids = [int(v) for v in request.POST.getlist("report") if v.isdigit()]
     if not ids:
         messages.warning(request, _("Tick the reports to approve first."))
@@ -290,5 +350,3 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         messages.warning(request, f"{report}: {why}")
     # Back to the same filtered queue; the query string cannot change where the redirect goes.
     return redirect(reverse("masterplan:review_queue") + "?" + QueryDict(request.POST.get("query", "")).urlencode())
-
-
