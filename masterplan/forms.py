@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency, Region
 from agencies.selectors import agency_choices
 from masterplan.models import YEAR_VALIDATORS, Element, Indicator, Masterplan, Programme
-from smartcity.lib.forms import DecimalInput
+from smartcity.lib.forms import LocalDecimalField
 
 
 def _agency_label(agency: Agency) -> str:
@@ -148,24 +148,20 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ("name", "unit", "baseline", "baseline_year", "order")
-        widgets = {"baseline": DecimalInput()}
+        field_classes = {"baseline": LocalDecimalField}
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.instance.programme = programme
-        self.fields["baseline"].localize = True
-        self.fields["baseline"].widget.is_localized = True
         existing = {t.year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
         for year in programme.years:
             name = f"target_{year}"
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = LocalDecimalField(
                 label=_("Target %(year)s") % {"year": year},
                 max_digits=16,
                 decimal_places=2,
                 required=False,
-                localize=True,
-                widget=DecimalInput(),
                 initial=existing.get(year),
             )
         self.helper = FormHelper()

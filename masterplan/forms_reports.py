@@ -15,7 +15,7 @@ from agencies.models import Region
 from agencies.selectors import agency_choices
 from masterplan.models import Dimension, Evidence, ProgressReport
 from masterplan.selectors.reports import ProgressRow
-from smartcity.lib.forms import DecimalInput, MultipleFileField
+from smartcity.lib.forms import LocalDecimalField, MultipleFileField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -46,16 +46,12 @@ class ReportForm(forms.ModelForm):
             "narrative": forms.Textarea(attrs={"rows": 4}),
             "obstacles": forms.Textarea(attrs={"rows": 3}),
             "follow_up": forms.Textarea(attrs={"rows": 3}),
-            "budget_plan": DecimalInput(),
-            "budget_realisation": DecimalInput(),
         }
+        field_classes = {"budget_plan": LocalDecimalField, "budget_realisation": LocalDecimalField}
 
     def __init__(self, *args: Any, rows: list[ProgressRow], library: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows
-        for name in ("budget_plan", "budget_realisation"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
         self.fields["evidence"].queryset = library
         self.fields["evidence"].label_from_instance = lambda e: f"{e.title} ({e.get_kind_display()})"
         if not self.is_bound:
@@ -63,14 +59,8 @@ class ReportForm(forms.ModelForm):
             self.initial["evidence"] = [e.pk for e in self.instance.evidence.all()]
         for row in rows:
             pk = row.indicator.pk
-            self.fields[f"value_{pk}"] = forms.DecimalField(
-                label=row.indicator.name,
-                max_digits=16,
-                decimal_places=2,
-                required=False,
-                localize=True,
-                widget=DecimalInput(),
-                initial=row.value,
+            self.fields[f"value_{pk}"] = LocalDecimalField(
+                label=row.indicator.name, max_digits=16, decimal_places=2, required=False, initial=row.value
             )
             self.fields[f"note_{pk}"] = forms.CharField(
                 label=_("Note"), max_length=255, required=False, initial=row.note

@@ -71,5 +71,14 @@ register_action_labels(
         "indicator.updated": _("Indicator changed"),
         "indicator.deleted": _("Indicator deleted"),
         "admin.programme.changed": _("Programme changed in the admin"),
+        "report.created": _("Report started"),
+        "report.updated": _("Report saved"),
+        "report.submitted": _("Report submitted"),
+        "report.approved": _("Report approved"),
+        "report.returned": _("Report returned"),
+        "report.reopened": _("Report reopened"),
+        "evidence.uploaded": _("Evidence uploaded"),
+        "evidence.updated": _("Evidence changed"),
+        "evidence.deleted": _("Evidence deleted"),
     }
 )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
 from masterplan.models import Programme
+from smartcity.lib.forms import parse_indonesian_number
 from tests.conftest import World, client_for, make_programme
 
 
@@ -65,3 +67,19 @@ def test_an_english_browser_still_gets_indonesian_until_the_switch(world: World)
     page = client.get(reverse("masterplan:overview"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert page["Content-Language"] == "id"
     assert "Tingkat implementasi" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("150.000.000", "150000000"),
+        ("Rp 150.000.000,50", "150000000.50"),
+        ("12,5", "12.5"),
+        ("12.5", "12.5"),
+        ("1.234", "1234"),
+        ("-2.500,25", "-2500.25"),
+        ("", ""),
+    ],
+)
+def test_indonesian_numbers_are_understood_as_typed(typed: str, expected: str) -> None:
+    assert parse_indonesian_number(typed) == expected

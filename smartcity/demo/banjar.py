@@ -14,6 +14,8 @@ from typing import Any, Protocol
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
@@ -28,12 +30,14 @@ from masterplan.services import (
     programme_create,
     programme_update,
 )
+from smartcity.demo import reports as demo_reports
 
 # Printed by `manage.py demo_logins`; `load_demo` refuses to run outside DEBUG without --force because of it.
 DEMO_PASSWORD = "banjar2026"  # noqa: S105
 EMAIL_DOMAIN = "banjarkab.example"  # a reserved domain: demo mail never reaches the real banjarkab.go.id
 BASELINE_YEAR = 2020
 CENT = Decimal("0.01")
+QUIET_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 REGION = {
     "name": "Kabupaten Banjar",
@@ -142,6 +146,12 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("op.dpmptsp", "Siti", "Rahmah", Role.OPERATOR, "DPMPTSP"),
     UserSpec("op.dinkes", "Ahmad", "Fauzan", Role.OPERATOR, "DINKES"),
     UserSpec("kepala.dpmptsp", "Norhayati", "Hasanah", Role.HEAD, "DPMPTSP"),
+    # The operators of the other SKPDs whose progress reports the demo contains (smartcity/demo/reports.py).
+    UserSpec("op.dkisp", "Nurul", "Hidayah", Role.OPERATOR, "DKISP"),
+    UserSpec("op.disdukcapil", "Fitri", "Handayani", Role.OPERATOR, "DISDUKCAPIL"),
+    UserSpec("op.dlh", "Akhmad", "Syarkawi", Role.OPERATOR, "DLH"),
+    UserSpec("op.bpbd", "Yusuf", "Ansyari", Role.OPERATOR, "BPBD"),
+    UserSpec("op.disperkim", "Raudah", "Maulida", Role.OPERATOR, "DISPERKIM"),
     # Assessors come from the ministry's evaluation team, not from the Pemda.
     UserSpec("asesor", "Bambang", "Wicaksono", Role.ASSESSOR, email_domain="kominfo.example"),
 )
@@ -1041,7 +1051,19 @@ class _Loader:
     def __init__(self, stdout: Writer | None) -> None:
         self.stdout = stdout
         self.counts: dict[str, int] = dict.fromkeys(
-            ("regions", "agencies", "users", "memberships", "masterplans", "programmes", "indicators", "updated"), 0
+            (
+                "regions",
+                "agencies",
+                "users",
+                "memberships",
+                "masterplans",
+                "programmes",
+                "indicators",
+                "evidence",
+                "reports",
+                "updated",
+            ),
+            0,
         )
 
     def say(self, message: str) -> None:
@@ -1201,11 +1223,16 @@ def _user_update(region: Region, user: AbstractBaseUser, profile: dict[str, Any]
 def load(stdout: Writer | None = None) -> dict[str, int]:
     """Create or update the Banjar demo; return how many objects of each kind were created (and `updated`)."""
     loader = _Loader(stdout)
-    # One transaction: a failure halfway leaves no half-loaded demo behind.
-    with transaction.atomic():
+    # One transaction: a failure halfway leaves no half-loaded demo behind. The report workflow mails the
+    # coordinator and the SKPDs on every step; for made-up history that would be hundreds of mails (printed by
+    # the console backend, or bounced by a real server), so the mail tasks go to a backend that keeps them.
+    with override_settings(TASKS=QUIET_TASKS), transaction.atomic():
         region = loader.region()
         agencies = loader.agencies(region)
         loader.users(region, agencies)
         masterplan = loader.masterplan(region)
         loader.programmes(masterplan, agencies)
+        demo_reports.load_reports(
+            masterplan=masterplan, agencies=agencies, today=timezone.localdate(), created=loader.created
+        )
     return loader.counts

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import get_language
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -18,6 +23,46 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+_ID_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def parse_indonesian_number(text: str) -> str:
+    """Normalise a number typed the Indonesian way ("Rp 150.000.000,50", "12,5") to "150000000.50"/"12.5".
+
+    Dots are thousands separators when they group digits by three; otherwise a lone dot is taken as a
+    decimal point, because people also paste "12.5" from spreadsheets.
+    """
+    value = text.strip().replace(" ", "").replace("\u00a0", "")
+    if value[:2].lower() == "rp":
+        value = value[2:]
+    if _ID_THOUSANDS.match(value):
+        return value.replace(".", "").replace(",", ".")
+    if "," in value:
+        return value.replace(".", "").replace(",", ".")
+    return value
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal field that understands Indonesian digit grouping whatever the page language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DecimalInput())
+        super().__init__(*args, **kwargs)
+        self.localize = True
+        self.widget.is_localized = True
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and get_language() != "en":
+            value = parse_indonesian_number(value)
+            if not value:
+                return None
+            try:
+                return Decimal(value)
+            except InvalidOperation:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
 
 
 class DecimalInput(forms.TextInput):
