@@ -62,8 +62,13 @@ class ReportForm(forms.ModelForm):
             self.fields[f"value_{pk}"] = LocalDecimalField(
                 label=row.indicator.name, max_digits=16, decimal_places=2, required=False, initial=row.value
             )
+            self.fields[f"value_{pk}"].widget.attrs["class"] = "form-control"
             self.fields[f"note_{pk}"] = forms.CharField(
-                label=_("Note"), max_length=255, required=False, initial=row.note
+                label=_("Note"),
+                max_length=255,
+                required=False,
+                initial=row.note,
+                widget=forms.TextInput(attrs={"class": "form-control", "aria-label": _("Note")}),
             )
 
     def indicator_fields(self) -> list[tuple[ProgressRow, forms.BoundField, forms.BoundField]]:

@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import io
+import shutil
+import subprocess
+from collections.abc import Iterator
+from decimal import Decimal
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import models
-from django.test import override_settings
+from django.db import models, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
 
 from agencies.models import Agency, AuditEvent, Membership, Region, Role
-from masterplan.models import Element, Indicator, IndicatorTarget, Masterplan, Programme
-from smartcity.demo import banjar
+from masterplan.models import (
+    Element,
+    Evidence,
+    Indicator,
+    IndicatorRealisation,
+    IndicatorTarget,
+    Masterplan,
+    Programme,
+    ProgressReport,
+    StoredFile,
+)
+from masterplan.selectors.reports import SlotState, report_slots
+from smartcity.demo import banjar, files
+from smartcity.demo import reports as demo_reports
+from smartcity.lib.uploads import inspect_upload
 
 COUNTED: tuple[type[models.Model], ...] = (
     Region,
@@ -25,58 +50,368 @@ COUNTED: tuple[type[models.Model], ...] = (
     Programme,
     Indicator,
     IndicatorTarget,
+    ProgressReport,
+    IndicatorRealisation,
+    Evidence,
+    StoredFile,
     AuditEvent,
     get_user_model(),
 )
+Status = ProgressReport.Status
 
 
 def row_counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED}
 
 
-@pytest.fixture
-def loaded(db: None) -> dict[str, int]:
-    return banjar.load()
+@pytest.fixture(scope="class")
+def demo_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo-media")
 
 
-def test_it_creates_what_it_promises(loaded: dict[str, int]) -> None:
-    assert loaded["regions"] == 1
-    assert loaded["agencies"] == len(banjar.AGENCIES) == Agency.objects.count()
-    assert loaded["users"] == len(banjar.USERS)
-    assert loaded["masterplans"] == 1
-    assert loaded["programmes"] == len(banjar.PROGRAMMES) == Programme.objects.count()
-    assert loaded["indicators"] == Indicator.objects.count()
-    assert loaded["updated"] == 0
-    region = Region.objects.get(bps_code="6303")
-    assert (region.name, region.province, region.seat) == ("Kabupaten Banjar", "Kalimantan Selatan", "Martapura")
+@pytest.fixture(scope="class")
+def loaded(django_db_setup: None, django_db_blocker: Any, demo_media: Path) -> Iterator[dict[str, int]]:
+    """The demo, loaded once for a whole test class (a load takes seconds) and rolled back after it.
+
+    Each test still runs in its own savepoint (the `db` fixture below), so a test that changes rows leaves
+    the next one the demo as loaded.
+    """
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media), transaction.atomic():
+        yield banjar.load()
+        transaction.set_rollback(True)
 
 
-def test_a_second_load_changes_nothing(loaded: dict[str, int]) -> None:
-    before = row_counts()
+class TestTheLoadedDemo:
+    @pytest.fixture(autouse=True)
+    def _each_test_in_a_savepoint(
+        self, loaded: dict[str, int], db: None, _media_root: None, settings: Any, demo_media: Path
+    ) -> None:
+        settings.MEDIA_ROOT = demo_media  # where the class's load stored the evidence files
 
-    again = banjar.load()
+    def test_it_creates_what_it_promises(self, loaded: dict[str, int]) -> None:
+        assert loaded["regions"] == 1
+        assert loaded["agencies"] == len(banjar.AGENCIES) == Agency.objects.count()
+        assert loaded["users"] == len(banjar.USERS)
+        assert loaded["masterplans"] == 1
+        assert loaded["programmes"] == len(banjar.PROGRAMMES) == Programme.objects.count()
+        assert loaded["indicators"] == Indicator.objects.count()
+        assert loaded["updated"] == 0
+        region = Region.objects.get(bps_code="6303")
+        assert (region.name, region.province, region.seat) == ("Kabupaten Banjar", "Kalimantan Selatan", "Martapura")
 
-    assert set(again.values()) == {0}
-    assert row_counts() == before
+    def test_a_second_load_changes_nothing(self, loaded: dict[str, int]) -> None:
+        before = row_counts()
+        states = set(ProgressReport.objects.values_list("pk", "status", "version"))
+
+        again = banjar.load()
+
+        assert set(again.values()) == {0}
+        assert row_counts() == before
+        assert set(ProgressReport.objects.values_list("pk", "status", "version")) == states
+
+    def test_it_brings_changed_rows_back_in_line_and_audits_only_that(self, loaded: dict[str, int]) -> None:
+        programme = Programme.objects.get(code="GOV-02")
+        Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.PLANNED)
+        programme.supporting_agencies.clear()
+        target = IndicatorTarget.objects.filter(indicator__programme=programme).first()
+        IndicatorTarget.objects.filter(pk=target.pk).update(value=1)
+        events = AuditEvent.objects.count()
+
+        again = banjar.load()
+
+        assert again["updated"] == 2
+        assert AuditEvent.objects.count() == events + 2
+        programme.refresh_from_db()
+        assert programme.status == Programme.Status.RUNNING
+        assert programme.supporting_agencies.count() > 0
+        target.refresh_from_db()
+        assert target.value > 1
+
+    def test_the_masterplan_is_adopted_by_perbup_with_quarterly_reporting(self, loaded: dict[str, int]) -> None:
+        masterplan = Masterplan.objects.get()
+        assert masterplan.title == "Masterplan Smart City Kabupaten Banjar 2021–2025"
+        assert (masterplan.start_year, masterplan.end_year) == (2021, 2025)
+        assert masterplan.perbup_number.startswith("Peraturan Bupati Banjar Nomor")
+        assert masterplan.perbup_date is not None
+        assert masterplan.period_type == "quarterly"
+
+    def test_programmes_cover_all_18_elements(self, loaded: dict[str, int]) -> None:
+        assert Programme.objects.count() >= 40
+        covered = set(Programme.objects.values_list("element__code", flat=True))
+        assert covered == set(Element.objects.values_list("code", flat=True))
+        assert len(covered) == 18
+
+    def test_programmes_mix_terms_statuses_and_funding(self, loaded: dict[str, int]) -> None:
+        programmes = list(Programme.objects.all())
+        assert {p.term for p in programmes} == set(Programme.Term.values)
+        assert {p.status for p in programmes} == set(Programme.Status.values)
+        assert all(p.funding_sources for p in programmes)
+        assert all(2021 <= p.start_year <= p.end_year <= 2030 for p in programmes)
+        assert sum(p.is_quick_win for p in programmes) >= 2
+
+    def test_every_indicator_has_a_baseline_and_a_target_for_each_programme_year(self, loaded: dict[str, int]) -> None:
+        for programme in Programme.objects.prefetch_related("indicators__targets"):
+            indicators = list(programme.indicators.all())
+            assert 1 <= len(indicators) <= 3, programme.code
+            for indicator in indicators:
+                assert indicator.baseline is not None
+                assert indicator.baseline_year == 2020
+                assert [t.year for t in indicator.targets.all()] == list(programme.years), indicator
+
+    def test_gebraks_is_a_sanitation_quick_win(self, loaded: dict[str, int]) -> None:
+        gebraks = Programme.objects.get(name__startswith="Gebraks")
+        assert gebraks.name == "Gebraks (Gerakan Bersama Realisasi Aksi Sanitasi)"
+        assert gebraks.is_quick_win
+        assert gebraks.element.code == "waste"
+        assert gebraks.lead_agency.acronym in {"DISPERKIM", "PUPR"}
+        assert gebraks.supporting_agencies.filter(acronym="DINKES").exists()
+        assert "jamban apung" in gebraks.description
+
+    def test_mpp_barokah_is_public_service_led_by_dpmptsp(self, loaded: dict[str, int]) -> None:
+        mpp = Programme.objects.get(name__contains="Barokah", element__code="public-service")
+        assert mpp.lead_agency.acronym == "DPMPTSP"
+        assert mpp.element.dimension.code == "governance"
+        assert mpp.status == Programme.Status.DONE
+        assert "29 Januari 2020" in mpp.description
+
+    def test_dkisp_succeeds_the_inactive_diskominfo(self, loaded: dict[str, int]) -> None:
+        dkisp = Agency.objects.get(acronym="DKISP")
+        assert dkisp.is_active
+        assert dkisp.predecessor is not None
+        assert dkisp.predecessor.acronym == "DISKOMINFO"
+        assert not dkisp.predecessor.is_active
+
+    def test_agencies_use_the_right_kinds(self, loaded: dict[str, int]) -> None:
+        kinds = dict(Agency.objects.values_list("acronym", "kind"))
+        assert kinds["SETDA"] == Agency.Kind.SEKRETARIAT
+        assert kinds["INSPEKTORAT"] == Agency.Kind.INSPEKTORAT
+        assert kinds["BAPPEDALITBANG"] == Agency.Kind.BADAN
+        assert kinds["SATPOL PP"] == Agency.Kind.SATUAN
+        assert kinds["BAG HUKUM"] == Agency.Kind.BAGIAN
+        assert kinds["KEC GAMBUT"] == Agency.Kind.KECAMATAN
+        assert kinds["KEL SEKUMPUL"] == Agency.Kind.KELURAHAN
+        assert kinds["RSUD RZ"] == Agency.Kind.RSUD
+
+    def test_each_demo_login_has_its_role(self, loaded: dict[str, int]) -> None:
+        users = {u.username: u for u in get_user_model().objects.all()}
+        assert all(u.check_password(banjar.DEMO_PASSWORD) for u in users.values())
+        assert users["admin"].is_superuser
+        assert users["admin"].is_staff
+        assert users["dkisp"].email == "dkisp@banjarkab.example"
+        expected = {
+            "dkisp": (Role.COORDINATOR, "DKISP"),
+            "op.dpmptsp": (Role.OPERATOR, "DPMPTSP"),
+            "op.dinkes": (Role.OPERATOR, "DINKES"),
+            "kepala.dpmptsp": (Role.HEAD, "DPMPTSP"),
+            "asesor": (Role.ASSESSOR, None),
+        }
+        for username, (role, acronym) in expected.items():
+            membership = Membership.objects.select_related("agency").get(user=users[username])
+            assert membership.role == role
+            assert (membership.agency.acronym if membership.agency else None) == acronym
+            assert not users[username].is_staff
+
+    def test_demo_logins_prints_every_demo_username(self, loaded: dict[str, int]) -> None:
+        out = StringIO()
+
+        call_command("demo_logins", stdout=out)
+
+        text = out.getvalue()
+        for username in ("admin", "dkisp", "op.dpmptsp", "op.dinkes", "kepala.dpmptsp", "asesor"):
+            assert username in text
+        assert banjar.DEMO_PASSWORD in text
+        assert "(not loaded)" not in text
+
+    def test_demo_logins_hides_a_changed_password(self, loaded: dict[str, int]) -> None:
+        admin = get_user_model().objects.get(username="admin")
+        admin.set_password("something-private")
+        admin.save()
+        out = StringIO()
+
+        call_command("demo_logins", stdout=out)
+
+        admin_line = next(line for line in out.getvalue().splitlines() if line.startswith("admin "))
+        assert "(changed)" in admin_line
+        assert banjar.DEMO_PASSWORD not in admin_line
+
+    # --- Progress reports --------------------------------------------------------------------------------
+
+    def test_reports_in_every_status_are_created_through_the_workflow(self, loaded: dict[str, int]) -> None:
+        statuses = {status: ProgressReport.objects.filter(status=status).count() for status in Status.values}
+
+        assert all(statuses.values()), statuses
+        assert statuses[Status.APPROVED] > sum(statuses.values()) / 2  # older periods are mostly approved
+        assert loaded["reports"] == ProgressReport.objects.count()
+        # Every report was opened, and every decision taken, by a service that audited it.
+        assert AuditEvent.objects.filter(action="report.created").count() == ProgressReport.objects.count()
+        assert AuditEvent.objects.filter(action="report.approved").count() >= statuses[Status.APPROVED]
+
+    def test_reports_come_from_several_skpds_over_the_last_two_years(self, loaded: dict[str, int]) -> None:
+        masterplan = Masterplan.objects.get()
+        today = timezone.localdate()
+        last = min(today.year, masterplan.end_year)
+
+        years = set(ProgressReport.objects.values_list("year", flat=True))
+        agencies = set(ProgressReport.objects.values_list("agency__acronym", flat=True))
+
+        assert years == {last - 1, last}
+        assert {"DPMPTSP", "DINKES", "DKISP"} <= agencies
+        assert len(agencies) >= 5
+        assert ProgressReport.objects.values("programme").distinct().count() >= 10
+
+    def test_an_approved_report_was_reopened_with_a_reason(self, loaded: dict[str, int]) -> None:
+        event = AuditEvent.objects.get(action="report.reopened")
+
+        assert event.actor is not None
+        assert event.actor.get_username() == "dkisp"
+        assert len(event.reason) >= 10
+        report = ProgressReport.objects.get(pk=event.target_id)
+        assert report.status in {Status.SUBMITTED, Status.RETURNED}
+
+    def test_dinkes_has_a_returned_report_with_a_reason_its_operator_can_act_on(self, loaded: dict[str, int]) -> None:
+        operator = get_user_model().objects.get(username="op.dinkes")
+        agency = Membership.objects.get(user=operator).agency
+
+        returned = ProgressReport.objects.filter(agency=agency, status=Status.RETURNED)
+
+        assert returned.exists()
+        assert all("Bukti dukung" in report.return_reason for report in returned)
+        submitted_by = AuditEvent.objects.filter(action="report.submitted", target_id=str(returned[0].pk))
+        assert submitted_by.get().actor == operator
+
+    def test_submitted_reports_wait_in_dkisp_review_queue(self, loaded: dict[str, int]) -> None:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="dkisp"))
+
+        response = client.get(reverse("masterplan:review_queue"))
+
+        assert response.status_code == 200
+        waiting = ProgressReport.objects.filter(status=Status.SUBMITTED)
+        assert waiting.count() >= 3
+        assert response.context["page"].paginator.count == waiting.count()
+
+    def test_a_lead_programme_is_overdue(self, loaded: dict[str, int]) -> None:
+        masterplan = Masterplan.objects.get()
+        today = timezone.localdate()
+        overdue = [
+            slot
+            for agency in Agency.objects.filter(acronym__in={plan.agency for plan in demo_reports.REPORT_PLANS})
+            for year in demo_reports.report_years(masterplan, today)
+            for slot in report_slots(agency=agency, masterplan=masterplan, year=year, today=today)
+            if slot.state == SlotState.OVERDUE and slot.programme.code in {"GOV-07", "ENV-02"}
+        ]
+
+        assert overdue
+        assert all(slot.role == "lead" and slot.report is None for slot in overdue)
+
+    def test_realisations_are_plausible_against_the_year_targets(self, loaded: dict[str, int]) -> None:
+        realisations = IndicatorRealisation.objects.select_related("report", "indicator")
+        assert realisations.count() >= ProgressReport.objects.count()
+        targets = {(t.indicator_id, t.year): t.value for t in IndicatorTarget.objects.all()}
+        for realisation in realisations:
+            target = targets[(realisation.indicator_id, realisation.report.year)]
+            baseline = realisation.indicator.baseline or Decimal(0)
+            # Between the baseline and a little beyond the target (the reopened slip reaches 1.35 x target).
+            low, high = sorted((baseline, target))
+            assert low * Decimal("0.5") <= realisation.value <= high * Decimal("1.5") + 1, realisation
+
+    def test_reports_carry_texts_and_budgets_in_rupiah(self, loaded: dict[str, int]) -> None:
+        for report in ProgressReport.objects.exclude(status=Status.DRAFT):
+            assert report.narrative.startswith("Pada ")
+            assert report.obstacles and report.follow_up
+            assert report.budget_plan is not None and report.budget_realisation is not None
+            assert 0 < report.budget_realisation <= report.budget_plan
+            assert report.evidence.exists()
+
+    # --- Evidence ----------------------------------------------------------------------------------------
+
+    def test_evidence_has_several_kinds_and_an_expired_document(self, loaded: dict[str, int]) -> None:
+        kinds = set(Evidence.objects.values_list("kind", flat=True))
+
+        assert len(kinds) >= 4
+        assert {"sk", "minutes", "attendance", "photo", "dpa", "perbup"} <= kinds
+        assert any(evidence.is_expired for evidence in Evidence.objects.exclude(valid_until=None))
+        assert Evidence.objects.exclude(document_number="").filter(document_number__contains="188.45/").exists()
+        assert loaded["evidence"] == Evidence.objects.count()
+
+    def test_every_reporting_skpd_has_its_own_library(self, loaded: dict[str, int]) -> None:
+        for acronym in {plan.agency for plan in demo_reports.REPORT_PLANS}:
+            assert Evidence.objects.filter(agency__acronym=acronym).count() >= 5, acronym
+        # The Perbup sits in two libraries but is stored once.
+        perbup = Evidence.objects.filter(kind="perbup")
+        assert perbup.count() == 2
+        assert perbup.values("stored_file").distinct().count() == 1
+
+    def test_every_evidence_file_passes_the_upload_checks(self, loaded: dict[str, int]) -> None:
+        stored = list(StoredFile.objects.all())
+        assert {s.content_type for s in stored} >= {"application/pdf", "image/jpeg", "image/png"}
+        for blob in stored:
+            with blob.file.open("rb") as handle:
+                inspected = inspect_upload(File(handle, name=Path(blob.file.name).name))
+            assert (inspected.sha256, inspected.content_type) == (blob.sha256, blob.content_type)
+            assert blob.size <= 50 * 1024
+
+    def test_pdfs_are_pdfs_and_photos_open_with_pillow(self, loaded: dict[str, int]) -> None:
+        for blob in StoredFile.objects.all():
+            data = blob.file.open("rb").read()
+            blob.file.close()
+            if blob.content_type == "application/pdf":
+                assert data.startswith(b"%PDF-")
+                assert data.rstrip().endswith(b"%%EOF")
+            elif blob.is_image:
+                with Image.open(io.BytesIO(data)) as image:
+                    image.load()
+                    assert image.width >= 320
 
 
-def test_it_brings_changed_rows_back_in_line_and_audits_only_that(loaded: dict[str, int]) -> None:
-    programme = Programme.objects.get(code="GOV-02")
-    Programme.objects.filter(pk=programme.pk).update(status=Programme.Status.PLANNED)
-    programme.supporting_agencies.clear()
-    target = IndicatorTarget.objects.filter(indicator__programme=programme).first()
-    IndicatorTarget.objects.filter(pk=target.pk).update(value=1)
-    events = AuditEvent.objects.count()
+def test_the_generated_files_are_the_same_bytes_on_every_run() -> None:
+    pdf = files.pdf_document(title="Notulen Rapat – Triwulan I", agency="Dinas Kesehatan", lines=["(uji) \\ coba"])
 
-    again = banjar.load()
+    assert pdf == files.pdf_document(
+        title="Notulen Rapat – Triwulan I", agency="Dinas Kesehatan", lines=["(uji) \\ coba"]
+    )
+    assert files.photo_jpeg("Foto A") == files.photo_jpeg("Foto A") != files.photo_jpeg("Foto B")
+    assert files.photo_png("Foto A") == files.photo_png("Foto A")
+    table = {"title": "DPA 2025", "header": ("No", "Uraian"), "rows": [(1, "Belanja")]}
+    assert files.xlsx_table(**table) == files.xlsx_table(**table)
 
-    assert again["updated"] == 2
-    assert AuditEvent.objects.count() == events + 2
-    programme.refresh_from_db()
-    assert programme.status == Programme.Status.RUNNING
-    assert programme.supporting_agencies.count() > 0
-    target.refresh_from_db()
-    assert target.value > 1
+
+def test_the_generated_pdf_has_a_correct_cross_reference_table() -> None:
+    pdf = files.pdf_document(title="Laporan Capaian", agency="DKISP", subtitle="Nomor: 050/1/DKISP/2025", lines=["Isi"])
+
+    xref_at = int(pdf[pdf.rindex(b"startxref") :].split()[1])
+    assert pdf[xref_at:].startswith(b"xref\n")
+    entries = pdf[xref_at:].split(b"\n")[3:]
+    number = 1
+    for entry in entries:
+        if not entry.endswith(b" n "):
+            break
+        offset = int(entry[:10])
+        assert pdf[offset:].startswith(b"%d 0 obj" % number)
+        number += 1
+    assert number == 8
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
+def test_the_generated_pdf_renders(tmp_path: Path) -> None:
+    source = tmp_path / "sk.pdf"
+    source.write_bytes(files.pdf_document(title="Keputusan Kepala Dinas", agency="DKISP", lines=["KESATU: ..."]))
+
+    # A fixed program and arguments, no shell: the path is our own temporary file.
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(source), str(tmp_path / "page")], check=True)  # noqa: S603, S607
+
+    with Image.open(tmp_path / "page-1.png") as page:
+        assert page.width > 100
+
+
+def test_the_demo_covers_the_masterplan_last_two_years_once_it_has_ended() -> None:
+    masterplan = Masterplan(start_year=2021, end_year=2025, period_type="quarterly")
+
+    assert demo_reports.report_years(masterplan, dt.date(2026, 11, 23)) == [2024, 2025]
+    assert demo_reports.report_years(masterplan, dt.date(2025, 5, 2)) == [2024, 2025]
+    assert demo_reports.report_years(masterplan, dt.date(2021, 5, 2)) == [2021]
+    assert demo_reports.report_periods(masterplan, dt.date(2025, 5, 2))[-2:] == [(2025, 1), (2025, 2)]
+    assert len(demo_reports.report_periods(masterplan, dt.date(2026, 11, 23))) == 8
 
 
 def test_a_failed_load_leaves_nothing_behind(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -88,124 +423,6 @@ def test_a_failed_load_leaves_nothing_behind(db: None, monkeypatch: pytest.Monke
 
     assert not Region.objects.exists()
     assert not AuditEvent.objects.exists()
-
-
-def test_the_masterplan_is_adopted_by_perbup_with_quarterly_reporting(loaded: dict[str, int]) -> None:
-    masterplan = Masterplan.objects.get()
-    assert masterplan.title == "Masterplan Smart City Kabupaten Banjar 2021–2025"
-    assert (masterplan.start_year, masterplan.end_year) == (2021, 2025)
-    assert masterplan.perbup_number.startswith("Peraturan Bupati Banjar Nomor")
-    assert masterplan.perbup_date is not None
-    assert masterplan.period_type == "quarterly"
-
-
-def test_programmes_cover_all_18_elements(loaded: dict[str, int]) -> None:
-    assert Programme.objects.count() >= 40
-    covered = set(Programme.objects.values_list("element__code", flat=True))
-    assert covered == set(Element.objects.values_list("code", flat=True))
-    assert len(covered) == 18
-
-
-def test_programmes_mix_terms_statuses_and_funding(loaded: dict[str, int]) -> None:
-    programmes = list(Programme.objects.all())
-    assert {p.term for p in programmes} == set(Programme.Term.values)
-    assert {p.status for p in programmes} == set(Programme.Status.values)
-    assert all(p.funding_sources for p in programmes)
-    assert all(2021 <= p.start_year <= p.end_year <= 2030 for p in programmes)
-    assert sum(p.is_quick_win for p in programmes) >= 2
-
-
-def test_every_indicator_has_a_baseline_and_a_target_for_each_programme_year(loaded: dict[str, int]) -> None:
-    for programme in Programme.objects.prefetch_related("indicators__targets"):
-        indicators = list(programme.indicators.all())
-        assert 1 <= len(indicators) <= 3, programme.code
-        for indicator in indicators:
-            assert indicator.baseline is not None
-            assert indicator.baseline_year == 2020
-            assert [t.year for t in indicator.targets.all()] == list(programme.years), indicator
-
-
-def test_gebraks_is_a_sanitation_quick_win(loaded: dict[str, int]) -> None:
-    gebraks = Programme.objects.get(name__startswith="Gebraks")
-    assert gebraks.name == "Gebraks (Gerakan Bersama Realisasi Aksi Sanitasi)"
-    assert gebraks.is_quick_win
-    assert gebraks.element.code == "waste"
-    assert gebraks.lead_agency.acronym in {"DISPERKIM", "PUPR"}
-    assert gebraks.supporting_agencies.filter(acronym="DINKES").exists()
-    assert "jamban apung" in gebraks.description
-
-
-def test_mpp_barokah_is_public_service_led_by_dpmptsp(loaded: dict[str, int]) -> None:
-    mpp = Programme.objects.get(name__contains="Barokah", element__code="public-service")
-    assert mpp.lead_agency.acronym == "DPMPTSP"
-    assert mpp.element.dimension.code == "governance"
-    assert mpp.status == Programme.Status.DONE
-    assert "29 Januari 2020" in mpp.description
-
-
-def test_dkisp_succeeds_the_inactive_diskominfo(loaded: dict[str, int]) -> None:
-    dkisp = Agency.objects.get(acronym="DKISP")
-    assert dkisp.is_active
-    assert dkisp.predecessor is not None
-    assert dkisp.predecessor.acronym == "DISKOMINFO"
-    assert not dkisp.predecessor.is_active
-
-
-def test_agencies_use_the_right_kinds(loaded: dict[str, int]) -> None:
-    kinds = dict(Agency.objects.values_list("acronym", "kind"))
-    assert kinds["SETDA"] == Agency.Kind.SEKRETARIAT
-    assert kinds["INSPEKTORAT"] == Agency.Kind.INSPEKTORAT
-    assert kinds["BAPPEDALITBANG"] == Agency.Kind.BADAN
-    assert kinds["SATPOL PP"] == Agency.Kind.SATUAN
-    assert kinds["BAG HUKUM"] == Agency.Kind.BAGIAN
-    assert kinds["KEC GAMBUT"] == Agency.Kind.KECAMATAN
-    assert kinds["KEL SEKUMPUL"] == Agency.Kind.KELURAHAN
-    assert kinds["RSUD RZ"] == Agency.Kind.RSUD
-
-
-def test_each_demo_login_has_its_role(loaded: dict[str, int]) -> None:
-    users = {u.username: u for u in get_user_model().objects.all()}
-    assert all(u.check_password(banjar.DEMO_PASSWORD) for u in users.values())
-    assert users["admin"].is_superuser
-    assert users["admin"].is_staff
-    assert users["dkisp"].email == "dkisp@banjarkab.example"
-    expected = {
-        "dkisp": (Role.COORDINATOR, "DKISP"),
-        "op.dpmptsp": (Role.OPERATOR, "DPMPTSP"),
-        "op.dinkes": (Role.OPERATOR, "DINKES"),
-        "kepala.dpmptsp": (Role.HEAD, "DPMPTSP"),
-        "asesor": (Role.ASSESSOR, None),
-    }
-    for username, (role, acronym) in expected.items():
-        membership = Membership.objects.select_related("agency").get(user=users[username])
-        assert membership.role == role
-        assert (membership.agency.acronym if membership.agency else None) == acronym
-        assert not users[username].is_staff
-
-
-def test_demo_logins_prints_every_demo_username(loaded: dict[str, int]) -> None:
-    out = StringIO()
-
-    call_command("demo_logins", stdout=out)
-
-    text = out.getvalue()
-    for username in ("admin", "dkisp", "op.dpmptsp", "op.dinkes", "kepala.dpmptsp", "asesor"):
-        assert username in text
-    assert banjar.DEMO_PASSWORD in text
-    assert "(not loaded)" not in text
-
-
-def test_demo_logins_hides_a_changed_password(loaded: dict[str, int]) -> None:
-    admin = get_user_model().objects.get(username="admin")
-    admin.set_password("something-private")
-    admin.save()
-    out = StringIO()
-
-    call_command("demo_logins", stdout=out)
-
-    admin_line = next(line for line in out.getvalue().splitlines() if line.startswith("admin "))
-    assert "(changed)" in admin_line
-    assert banjar.DEMO_PASSWORD not in admin_line
 
 
 def test_load_demo_refuses_without_debug(db: None) -> None:
