@@ -173,6 +173,24 @@ STORAGES = {
 # and skips (and names in request.upload_errors) a file over a limit; smartcity.lib.uploads.inspect_upload then
 # decides from the bytes what the file is. Memory stays flat whatever the file size.
 FILE_UPLOAD_HANDLERS = ["smartcity.lib.uploads.HashingUploadHandler"]
+# S3-compatible object storage (MinIO, AWS, a provincial data centre) for media when a bucket is named.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", "media"),
+            # Private objects; the app streams them through permission-checked views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)  # form fields, not files
 # Read only by Django's MemoryFileUploadHandler, which the handler above replaces: kept so that dropping our
 # handler still never holds a large file in memory.

@@ -130,3 +130,22 @@ def test_only_the_admin_may_use_inline_styles_and_nowhere_inline_scripts(world: 
     assert "script-src 'self';" in admin_csp + ";"
     site_csp = admin.get(reverse("masterplan:overview"))["Content-Security-Policy"]
     assert "unsafe-inline" not in site_csp
+
+
+def test_media_moves_to_s3_compatible_storage_when_a_bucket_is_named() -> None:
+    code = (
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, getattr(s, 'bucket_name', '-'), getattr(s, 'default_acl', '-'))"
+    )
+    local = run_manage("shell", "--no-imports", "-c", code, DJANGO_DEBUG="1")
+    assert local.stdout.split() == ["FileSystemStorage", "-", "-"], local.stderr
+    s3 = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DJANGO_DEBUG="1",
+        S3_BUCKET="bukti-dukung",
+        S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    assert s3.stdout.split() == ["S3Storage", "bukti-dukung", "private"], s3.stderr
