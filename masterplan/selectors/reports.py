@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from agencies.models import Agency, Region
 from agencies.permissions import User, visible
@@ -19,6 +20,7 @@ from masterplan.models import (
     Masterplan,
     Programme,
     ProgressReport,
+    ReportEvidence,
     period_end,
     period_label,
 )
@@ -168,10 +170,19 @@ def report_slots(*, agency: Agency, masterplan: Masterplan, year: int, today: dt
 
 def review_queue(*, user: User, region: Region) -> QuerySet[ProgressReport]:
     """Reports of the region the user may see, oldest submission first, with what a queue row shows."""
+    evidence_counts = (
+        ReportEvidence.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         visible(user, ProgressReport.objects.filter(programme__masterplan__region=region))
         .select_related("programme__element__dimension", "agency")
-        .annotate(evidence_count=Count("evidence_links", distinct=True))
+        # A correlated count, not a JOIN + GROUP BY: grouping made the database sort every matching row before
+        # taking one page (bench/review_queue.py: 69 → 23 ms for all 6,000 reports).
+        .annotate(evidence_count=Coalesce(Subquery(evidence_counts), 0))
         .order_by("submitted_at", "pk")
     )
 

@@ -20,7 +20,8 @@ from PIL import Image, ImageDraw, ImageFont
 # A4 in PostScript points; text starts one inch from the left edge.
 PAGE_WIDTH, PAGE_HEIGHT = 595, 842
 LEFT_MARGIN = 72
-WRAP_AT = 88  # characters of 11 pt Helvetica that fit between the margins
+WRAP_AT = 80  # characters of 11 pt Helvetica (about 5.5 pt each) that fit between the margins
+TITLE_WRAP_AT = 58  # the same for the 14 pt bold title
 # Zip entries carry a modification time; a fixed one keeps generated office files byte-identical across runs.
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 FIXED_DOC_TIME = dt.datetime(2024, 1, 1, 8, 0, 0)  # noqa: DTZ001 (xlsx core properties hold a naive UTC time)
@@ -50,7 +51,7 @@ def pdf_document(*, title: str, agency: str, lines: Sequence[str], subtitle: str
         b"0 g 1.2 w %d 764 m %d 764 l S" % (LEFT_MARGIN, PAGE_WIDTH - LEFT_MARGIN),
     ]
     y = 730
-    for chunk in textwrap.wrap(title, 64):
+    for chunk in textwrap.wrap(title, TITLE_WRAP_AT):
         ops.append(b"BT /F2 14 Tf %d %d Td " % (LEFT_MARGIN, y) + _pdf_text(chunk) + b" Tj ET")
         y -= 19
     if subtitle:

@@ -19,6 +19,8 @@ SUMMARY = (
     ("masterplans", "masterplan", "masterplans"),
     ("programmes", "programme", "programmes"),
     ("indicators", "indicator", "indicators"),
+    ("evidence", "evidence file", "evidence files"),
+    ("reports", "progress report", "progress reports"),
 )
 
 
