@@ -95,6 +95,7 @@ class SlotState:
     NOT_DUE = "not_due"
     DUE = "due"
     OVERDUE = "overdue"
+    OPTIONAL = "optional"  # a supporting SKPD may report, but nobody waits for it
 
 
 @dataclass
@@ -144,7 +145,9 @@ def report_slots(*, agency: Agency, masterplan: Masterplan, year: int, today: dt
             due = due_date(masterplan.period_type, year, period)
             if report is not None and report.status != Status.DRAFT:
                 state = report.status
-            elif today > due and role == "lead":
+            elif role == "support":
+                state = report.status if report else SlotState.OPTIONAL
+            elif today > due:
                 state = SlotState.OVERDUE
             elif today > period_end(masterplan.period_type, year, period):
                 state = SlotState.DUE

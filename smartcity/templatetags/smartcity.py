@@ -42,6 +42,7 @@ _REPORT_STATES = {
     "not_due": ("text-bg-light border", _("In progress")),
     "due": ("text-bg-info", _("Due")),
     "overdue": ("text-bg-danger", _("Overdue")),
+    "optional": ("text-bg-light border", _("Optional")),
     "draft": ("text-bg-secondary", _("Draft")),
     "submitted": ("text-bg-primary", _("Submitted")),
     "returned": ("text-bg-warning", _("Returned")),
