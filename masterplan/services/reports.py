@@ -244,61 +244,35 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def report_return(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
+def _send_back(
+    report: ProgressReport, *, by: Actor, reason: str, from_state: str, action: str, template: str
+) -> ProgressReport:
+    """Hand a report back to its SKPD with a reason (a return of a submitted one, a reopening of an approved one)."""
     reason = _clean_reason(reason)
     report = _transition(
-        report,
-        from_states=[Status.SUBMITTED],
-        to=Status.RETURNED,
-        by=by,
-        decided_at=timezone.now(),
-        decided_by=by,
-        return_reason=reason,
-    )
+        report, from_states=[from_state], to=Status.RETURNED, by=by,
+        decided_at=timezone.now(), decided_by=by, return_reason=reason,
+    )  # fmt: skip
     audit_record(
-        actor=by,
-        action="report.returned",
-        target=report,
-        region=_region(report),
-        changes={"status": [Status.SUBMITTED, Status.RETURNED]},
-        reason=reason,
-    )
-    notify(
-        template="report_returned",
-        recipients=agency_emails(report.agency),
-        context={"report": report, "actor": by, "reason": reason},
-    )
+        actor=by, action=action, target=report, region=_region(report),
+        changes={"status": [from_state, Status.RETURNED]}, reason=reason,
+    )  # fmt: skip
+    notify(template=template, recipients=agency_emails(report.agency),
+           context={"report": report, "actor": by, "reason": reason})  # fmt: skip
     return report
+
+
+@transaction.atomic
+def report_return(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
+    return _send_back(report, by=by, reason=reason, from_state=Status.SUBMITTED, action="report.returned",
+                      template="report_returned")  # fmt: skip
 
 
 @transaction.atomic
 def report_reopen(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
     """Unlock an approved report for correction; it goes back to the SKPD as returned."""
-    reason = _clean_reason(reason)
-    report = _transition(
-        report,
-        from_states=[Status.APPROVED],
-        to=Status.RETURNED,
-        by=by,
-        decided_at=timezone.now(),
-        decided_by=by,
-        return_reason=reason,
-    )
-    audit_record(
-        actor=by,
-        action="report.reopened",
-        target=report,
-        region=_region(report),
-        changes={"status": [Status.APPROVED, Status.RETURNED]},
-        reason=reason,
-    )
-    notify(
-        template="report_reopened",
-        recipients=agency_emails(report.agency),
-        context={"report": report, "actor": by, "reason": reason},
-    )
-    return report
+    return _send_back(report, by=by, reason=reason, from_state=Status.APPROVED, action="report.reopened",
+                      template="report_reopened")  # fmt: skip
 
 
 def report_bulk_approve(

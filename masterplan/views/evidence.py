@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from masterplan.models import Evidence
 from masterplan.selectors.evidence import evidence_library, evidence_uses, filter_library
 from masterplan.services.evidence import evidence_delete, evidence_update, evidence_upload
 from smartcity.lib.forms import add_service_errors
+from smartcity.lib.pagination import paginate
 
 PAGE_SIZE = 25
 
@@ -41,15 +41,13 @@ def library(request: HttpRequest) -> HttpResponse:
     q, kind, validity = (request.GET.get(k, "").strip() for k in ("q", "kind", "validity"))
     kind = kind if kind in Evidence.Kind.values else ""
     entries = filter_library(entries, q=q, kind=kind, validity=validity)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, entries, PAGE_SIZE)
     return render(
         request,
         "evidence/library.html",
         {
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "q": q,
             "kind": kind,
             "validity": validity,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -21,6 +20,7 @@ from masterplan.filters import ProgrammeFilter
 from masterplan.forms import IndicatorForm, MasterplanForm, ProgrammeForm
 from masterplan.models import Dimension, Indicator, Masterplan, Programme
 from smartcity.lib.forms import add_service_errors
+from smartcity.lib.pagination import paginate
 
 PAGE_SIZE = 25
 
@@ -86,9 +86,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     base = selectors.programme_list(user=request.user, masterplan=masterplan)
     filterset = ProgrammeFilter(request.GET, queryset=base, region=masterplan.region)
     programmes = filterset.qs if filterset.is_valid() else base.none()
-    page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, programmes, PAGE_SIZE)
     return render(
         request,
         "masterplan/programme_list.html",
@@ -96,7 +94,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             "masterplan": masterplan,
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_create": can_in_region(request.user, CREATE, Programme, masterplan.region),
         },
     )

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +41,7 @@ from masterplan.selectors.reports import (
 from masterplan.services import reports as services
 from masterplan.services.evidence import evidence_upload
 from smartcity.lib.forms import add_service_errors
+from smartcity.lib.pagination import paginate
 
 PAGE_SIZE = 50
 
@@ -316,16 +316,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         data["status"] = ProgressReport.Status.SUBMITTED
     filterset = ReportFilter(data, queryset=base, region=request.region)
     reports = filterset.qs if filterset.is_valid() else base.none()
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, reports, PAGE_SIZE)
     return render(
         request,
         "reports/review_queue.html",
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 
