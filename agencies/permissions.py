@@ -8,7 +8,7 @@ action the user may not take on something they can see.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -47,6 +47,8 @@ class Rule:
     agencies: tuple[str, ...] = ()
     actions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     agency_roles_see_all: bool = False
+    # Further conditions for one role, e.g. assessors see only locked cycles they are assigned to.
+    role_filters: Mapping[str, Callable[[Any], Q]] = field(default_factory=dict)
 
 
 _rules: dict[type[models.Model], Rule] = {}
@@ -122,15 +124,24 @@ def _scope_q(user: User, action: str, model: type[models.Model]) -> Q | None:
     rule = rule_for(model)
     allowed = rule.actions.get(action, frozenset())
     q = Q(pk__in=[])
-    region_ids = {m.region_id for m in memberships_of(user) if m.role in allowed and m.role in REGION_ROLES}
-    if region_ids:
-        q |= Q(**{f"{rule.region}__in": sorted(region_ids)})
+    for role in sorted(allowed & REGION_ROLES):
+        region_ids = sorted({m.region_id for m in memberships_of(user) if m.role == role})
+        if region_ids:
+            role_q = Q(**{f"{rule.region}__in": region_ids})
+            if role in rule.role_filters:
+                role_q &= rule.role_filters[role](user)
+            q |= role_q
     agency_members = [m for m in memberships_of(user) if m.role in allowed and m.role in AGENCY_ROLES]
     if agency_members:
         if rule.agency_roles_see_all:
-            q |= Q(**{f"{rule.region}__in": sorted({m.region_id for m in agency_members})})
+            agency_q = Q(**{f"{rule.region}__in": sorted({m.region_id for m in agency_members})})
         elif rule.agencies:
-            q |= _agency_q(model, rule, sorted({m.agency_id for m in agency_members if m.agency_id}))
+            agency_q = _agency_q(model, rule, sorted({m.agency_id for m in agency_members if m.agency_id}))
+        else:
+            agency_q = Q(pk__in=[])
+        for role in {m.role for m in agency_members} & set(rule.role_filters):
+            agency_q &= rule.role_filters[role](user)
+        q |= agency_q
     return q
 
 

@@ -1,0 +1,1 @@
+"""Writes for the evaluation, by capability: cycles and questionnaires, answers, assessment."""

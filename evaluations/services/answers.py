@@ -1,0 +1,146 @@
+"""Answers: an SKPD drafts and submits with evidence; DKISP verifies or returns with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.audit import audit_record, diff, snapshot
+from agencies.notifications import agency_emails, notify
+from evaluations.models import Answer, AnswerEvidence
+from evaluations.services.cycles import clean_reason, ensure_open
+from masterplan.models import Evidence
+
+Actor = AbstractBaseUser | None
+Status = Answer.Status
+ANSWER_FIELDS = ("value_bool", "value_choice", "value_level", "value_number", "value_text", "narrative")
+
+
+class AnswerConflict(Exception):
+    def __init__(self, current: Answer) -> None:
+        super().__init__("answer changed")
+        self.current = current
+
+
+def _fresh(answer: Answer) -> Answer:
+    return Answer.objects.select_related("cycle__region", "question", "agency").get(pk=answer.pk)
+
+
+def _check_value(answer: Answer, fields: Mapping[str, Any]) -> None:
+    question = answer.question
+    if question.kind == question.Kind.CHOICE and fields.get("value_choice") not in ("", None, *question.choices):
+        raise ValidationError({"value_choice": _("Choose one of the listed answers.")})
+    if (
+        question.kind == question.Kind.PERCENTAGE
+        and fields.get("value_number") is not None
+        and not (0 <= fields["value_number"] <= 100)
+    ):
+        raise ValidationError({"value_number": _("A percentage is between 0 and 100.")})
+
+
+@transaction.atomic
+def answer_update(
+    *,
+    answer: Answer,
+    by: Actor,
+    expected_version: int,
+    data: Mapping[str, Any],
+    evidence: Iterable[Evidence] | None = None,
+) -> Answer:
+    """Save a draft; refuses a locked cycle, a submitted or verified answer, and a stale version."""
+    ensure_open(answer.cycle)
+    fields = {k: v for k, v in data.items() if k in ANSWER_FIELDS}
+    _check_value(answer, fields)
+    before = _fresh(answer)
+    if not Answer.objects.filter(pk=answer.pk, version=expected_version, status__in=Answer.EDITABLE).update(
+        **fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
+    ):
+        if not before.is_editable:
+            raise ValidationError(_("This answer is %(status)s and can no longer be changed.")
+                                  % {"status": before.get_status_display().lower()})  # fmt: skip
+        raise AnswerConflict(before)
+    answer = _fresh(answer)
+    changes = diff(snapshot(before, fields), snapshot(answer, fields))
+    if evidence is not None:
+        chosen = list(evidence)
+        if any(e.agency_id != answer.agency_id for e in chosen):
+            raise ValidationError(_("Only evidence from your own agency's library can be attached."))
+        current = set(answer.evidence_links.values_list("evidence_id", flat=True))
+        wanted = {e.pk for e in chosen}
+        if current != wanted:
+            answer.evidence_links.filter(evidence_id__in=current - wanted).delete()
+            AnswerEvidence.objects.bulk_create(
+                [AnswerEvidence(answer=answer, evidence_id=pk) for pk in wanted - current]
+            )
+            changes["evidence"] = [len(current), len(wanted)]
+    audit_record(actor=by, action="answer.updated", target=answer, region=answer.cycle.region, changes=changes)
+    return answer
+
+
+def answer_problems(answer: Answer) -> list[str]:
+    problems = []
+    if not answer.has_value:
+        problems.append(_("Give an answer."))
+    if answer.question.evidence_required and not answer.evidence_links.exists():
+        problems.append(_("This question requires evidence (bukti dukung): attach at least one file."))
+    return problems
+
+
+def _move(answer: Answer, *, from_states: Iterable[str], to: str, **extra: Any) -> Answer:
+    moved = Answer.objects.filter(pk=answer.pk, status__in=list(from_states)).update(
+        status=to, version=F("version") + 1, updated_at=timezone.now(), **extra
+    )
+    current = _fresh(answer)
+    if not moved:
+        raise ValidationError(_("This answer is already %(status)s; nothing was changed.")
+                              % {"status": current.get_status_display().lower()})  # fmt: skip
+    return current
+
+
+@transaction.atomic
+def answer_submit(*, answer: Answer, by: Actor) -> Answer:
+    ensure_open(answer.cycle)
+    problems = answer_problems(answer)
+    if problems:
+        raise ValidationError(problems)
+    answer = _move(answer, from_states=Answer.EDITABLE, to=Status.SUBMITTED, submitted_at=timezone.now())
+    audit_record(actor=by, action="answer.submitted", target=answer, region=answer.cycle.region)
+    return answer
+
+
+@transaction.atomic
+def answer_verify(*, answer: Answer, by: Actor) -> Answer:
+    ensure_open(answer.cycle)
+    answer = _move(answer, from_states=[Status.SUBMITTED], to=Status.VERIFIED, verified_at=timezone.now(),
+                   verified_by=by, return_reason="")  # fmt: skip
+    audit_record(actor=by, action="answer.verified", target=answer, region=answer.cycle.region)
+    return answer
+
+
+@transaction.atomic
+def answer_return(*, answer: Answer, by: Actor, reason: str) -> Answer:
+    ensure_open(answer.cycle)
+    reason = clean_reason(reason)
+    answer = _move(answer, from_states=[Status.SUBMITTED, Status.VERIFIED], to=Status.RETURNED, return_reason=reason,
+                   verified_at=None, verified_by=None)  # fmt: skip
+    audit_record(actor=by, action="answer.returned", target=answer, region=answer.cycle.region, reason=reason)
+    notify(template="answer_returned", recipients=agency_emails(answer.agency),
+           context={"answer": answer, "reason": reason})  # fmt: skip
+    return answer
+
+
+def answer_bulk_verify(*, answers: Iterable[Answer], by: Actor) -> tuple[list[Answer], list[tuple[Answer, str]]]:
+    done, skipped = [], []
+    for answer in answers:
+        try:
+            done.append(answer_verify(answer=answer, by=by))
+        except ValidationError as error:
+            skipped.append((answer, " ".join(error.messages)))
+    return done, skipped
