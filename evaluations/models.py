@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, Region
 from masterplan.models import YEAR_VALIDATORS, Dimension, Element, Evidence
@@ -61,7 +62,7 @@ class Question(models.Model):
         YES_NO = "yes_no", _("Yes/no")
         CHOICE = "choice", _("Choice")
         LEVEL = "level", _("Level 1–5")
-        NUMBER = "number", _("Number")
+        NUMBER = "number", pgettext_lazy("answer kind", "Number")
         PERCENTAGE = "percentage", _("Percentage")
         TEXT = "text", _("Text")
 

@@ -1,4 +1,4 @@
-"""The questionnaire spreadsheet DKISP coordinators download, fill in and upload (the import format is the export format).
+"""The questionnaire spreadsheet DKISP coordinators download, fill in and upload (import format = export format).
 
 Text cells are written typed as text, never as formulas, with the escapes of `smartcity.lib.spreadsheets`, so
 a question starting with "=" or spanning lines comes back unchanged. Reading never raises on bad content:
@@ -89,6 +89,7 @@ EVIDENCE_VALUES: dict[str, bool] = {
     "ya": True, "yes": True, "true": True, "1": True,
     "tidak": False, "no": False, "false": False, "0": False,
 }  # fmt: skip
+_BROKEN: Any = object()  # a cell already reported (formula or error value): its field is not checked again
 _CHOICE_SEPARATORS = re.compile(r"[|\r\n]+")
 _WHOLE_NUMBER = re.compile(r"\d+")
 
@@ -111,7 +112,6 @@ EXAMPLE_ROWS: list[list[Any]] = [
 
 _WIDTHS = {"kode": 12, "dimensi": 16, "elemen": 20, "lensa": 12, "urutan": 8, "pertanyaan": 60, "bantuan": 40,
            "jenis": 13, "pilihan": 30, "wajib_bukti": 12, "bobot": 8} | dict.fromkeys(LEVEL_COLUMNS, 28)  # fmt: skip
-_WRAPPED = {"pertanyaan", "bantuan", "pilihan", *LEVEL_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -164,6 +164,7 @@ def export_xlsx(questions: Iterable[Question]) -> bytes:
 
 
 def _question_cells(question: Question) -> list[Any]:
+    levels = [*(question.level_criteria or []), "", "", "", "", ""][:5]
     return [
         question.code,
         question.dimension.code,
@@ -174,7 +175,7 @@ def _question_cells(question: Question) -> list[Any]:
         question.help_text,
         question.kind,
         "\n".join(question.choices or []),
-        *[(list(question.level_criteria or []) + [""] * 5)[level] for level in range(5)],
+        *levels,
         "ya" if question.evidence_required else "tidak",
         question.weight,
     ]
@@ -195,8 +196,8 @@ def _workbook(rows: list[list[Any]]) -> bytes:
     return out.getvalue()
 
 
-def _write_table(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]], *, bold_first: bool = True) -> int:
-    """Write rows from `first_row`, every str typed as text; returns the next free row."""
+def _write_table(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]], *, wrap: bool = True) -> int:
+    """Write rows from `first_row` (the first one bold), every str typed as text; returns the next free row."""
     for row_index, values in enumerate(rows, start=first_row):
         for column_index, value in enumerate(values, start=1):
             if value is None or value == "":
@@ -205,11 +206,11 @@ def _write_table(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]]
             if isinstance(value, str):
                 cell.value = _xlsx_text(value)
                 cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
-                if "\n" in value or len(value) > 40:
+                if wrap and ("\n" in value or len(value) > 40):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 cell.value = value
-            if bold_first and row_index == first_row:
+            if row_index == first_row:
                 cell.font = Font(bold=True)
     return first_row + len(rows)
 
@@ -237,11 +238,10 @@ def _add_drop_downs(sheet: Worksheet) -> None:
 
 def _write_guide(sheet: Worksheet) -> None:
     max_rows = number_format(MAX_ROWS, force_grouping=True)
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 22
-    sheet.column_dimensions["C"].width = 80
-    sheet.column_dimensions["D"].width = 22
-    sheet.column_dimensions["E"].width = 30
+    # Column B holds the explanations; the example rows at the end reuse the questionnaire's columns.
+    widths = {"A": 16, "B": 70, "C": 16, "D": 18, "E": 28, "F": 50} | {get_column_letter(c): 20 for c in range(7, 17)}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
     row = _write_table(
         sheet,
         1,
@@ -256,6 +256,7 @@ def _write_guide(sheet: Worksheet) -> None:
                 % {"sheet": SHEET_TITLE, "max": max_rows}
             ],
         ],
+        wrap=False,  # one line spilling over the empty cells to its right reads better than a narrow column
     )
     descriptions = {
         "kode": _("Required. The question's code, unique in the file, at most %(max)s characters, e.g. SG-B-01.")
@@ -277,7 +278,9 @@ def _write_guide(sheet: Worksheet) -> None:
             "Choice questions only: at least two choices, separated by | or on separate lines (Alt+Enter). "
             "Ignored for the other kinds."
         ),
-        "wajib_bukti": _("Whether evidence must be uploaded: ya or tidak (also yes/no, true/false, 1/0). Empty means tidak."),
+        "wajib_bukti": _(
+            "Whether evidence must be uploaded: ya or tidak (also yes/no, true/false, 1/0). Empty means tidak."
+        ),
         "bobot": _(
             "The question's weight: a number of 0 or more, with a comma or a dot before the decimals, e.g. 1 or "
             "1,5. Empty means 1."
@@ -290,9 +293,9 @@ def _write_guide(sheet: Worksheet) -> None:
         ) % {"level": level}
     row = _write_table(sheet, row + 1, [[_("Column"), _("What to write")], *[[c, descriptions[c]] for c in COLUMNS]])
 
-    dimensions = [[_("Dimension code"), _("Abbreviation"), _("Indonesian name"), _("Element code"), _("Element")]]
+    dimensions = [[_("Dimension code"), _("Indonesian name"), _("Abbreviation"), _("Element code"), _("Element")]]
     for dimension in Dimension.objects.order_by("order").prefetch_related("elements"):
-        dimensions.append([dimension.code, dimension.abbreviation, dimension.name_id, "", ""])
+        dimensions.append([dimension.code, dimension.name_id, dimension.abbreviation, "", ""])
         dimensions += [["", "", "", e.code, e.name_id] for e in dimension.elements.all()]
     row = _write_table(sheet, row + 1, dimensions)
 
@@ -365,7 +368,7 @@ def _read_workbook(workbook: Any, name: str) -> ParseResult:
     first_line_of: dict[str, int] = {}
     position = 0
     for line, cells in enumerate(sheet.iter_rows(min_row=2, max_col=max(positions.values()) + 1), start=2):
-        values = {column: (cells[index] if index < len(cells) else None) for column, index in positions.items()}
+        values = {column: (cells[i] if (i := positions[column]) < len(cells) else None) for column in COLUMNS}
         if all(_is_blank(cell) for cell in values.values()):
             continue
         position += 1
@@ -375,20 +378,21 @@ def _read_workbook(workbook: Any, name: str) -> ParseResult:
                 _("The file has more than %(max)s questions; split it into files of at most %(max)s rows.")
                 % {"max": max_rows}
             )
-        row, errors = _RowParser(line, position, values, vocabulary).parse()
-        if row is not None:
-            key = row.code.casefold()
-            if key in first_line_of:
-                errors.append(
-                    RowError(
-                        line,
-                        "kode",
-                        _("The code “%(code)s” is also used on row %(first)s; give every question its own code.")
-                        % {"code": row.code, "first": first_line_of[key]},
-                    )
+        parser = _RowParser(line, position, values, vocabulary)
+        row, errors = parser.parse()
+        # Checked on rows with other errors too, so that fixing those does not reveal a new one.
+        key = parser.code_seen.casefold()
+        if key and key in first_line_of:
+            errors.append(
+                RowError(
+                    line,
+                    "kode",
+                    _("The code “%(code)s” is also used on row %(first)s; give every question its own code.")
+                    % {"code": parser.code_seen, "first": first_line_of[key]},
                 )
-            else:
-                first_line_of[key] = line
+            )
+        elif key:
+            first_line_of[key] = line
         result.errors += errors
         if row is not None and not errors:
             result.rows.append(row)
@@ -467,6 +471,7 @@ class _RowParser:
         self.position = position
         self.vocabulary = vocabulary
         self.errors: list[RowError] = []
+        self.code_seen = ""
         self.values: dict[str, Any] = {}
         for column, cell in cells.items():
             self.values[column] = self._cell_value(column, cell)
@@ -478,7 +483,9 @@ class _RowParser:
             self.error(column, _("The cell contains a formula; type the value itself."))
             return _BROKEN
         if data_type == "e":
-            self.error(column, _("The cell contains an Excel error (%(value)s); type the value itself.") % {"value": value})
+            self.error(
+                column, _("The cell contains an Excel error (%(value)s); type the value itself.") % {"value": value}
+            )
             return _BROKEN
         return _xlsx_untext(value)
 
@@ -504,7 +511,9 @@ class _RowParser:
         element = self.element(dimension)
         lens = self.choose("lensa", {_token(v): v for v in Lens.values}, ", ".join(Lens.values),
                            _("Unknown lens “%(value)s”; write one of: %(values)s."))  # fmt: skip
-        kinds = ", ".join(f"{k} ({KIND_ALTERNATIVES[k]})" if k in KIND_ALTERNATIVES else k for k in Question.Kind.values)
+        kinds = ", ".join(
+            f"{k} ({KIND_ALTERNATIVES[k]})" if k in KIND_ALTERNATIVES else k for k in Question.Kind.values
+        )
         kind = self.choose("jenis", KIND_ALIASES, kinds, _("Unknown kind “%(value)s”; write one of: %(values)s."))
         order = self.order()
         text = self.text("pertanyaan")
@@ -539,7 +548,7 @@ class _RowParser:
         )
 
     def code(self) -> str:
-        code = self.text("kode")
+        code = self.code_seen = self.text("kode")
         if self.values["kode"] is _BROKEN:
             return code
         if not code:
@@ -619,7 +628,7 @@ class _RowParser:
         text = self.text("urutan")
         if not text:
             return self.position
-        if not isinstance(value, bool) and _WHOLE_NUMBER.fullmatch(text) and int(text) <= ORDER_MAX:
+        if _WHOLE_NUMBER.fullmatch(text) and int(text) <= ORDER_MAX:  # True reads "ya", so it fails here
             return int(text)
         self.error(
             "urutan",
@@ -652,7 +661,9 @@ class _RowParser:
 
     def levels(self) -> list[str]:
         levels = [self.text(column) for column in LEVEL_COLUMNS]
-        missing = [c for c, text in zip(LEVEL_COLUMNS, levels, strict=True) if not text and self.values[c] is not _BROKEN]
+        missing = [
+            c for c, text in zip(LEVEL_COLUMNS, levels, strict=True) if not text and self.values[c] is not _BROKEN
+        ]
         if missing:
             self.error(
                 missing[0],
@@ -687,7 +698,7 @@ class _RowParser:
         if not text:
             return Decimal(1)
         weight: Decimal | None = None
-        if not isinstance(value, bool) and not ("," in text and "." in text):
+        if not ("," in text and "." in text):  # "1.000,5" is ambiguous: refused rather than guessed
             try:
                 weight = Decimal(text.replace(",", "."))
             except InvalidOperation:
@@ -702,6 +713,3 @@ class _RowParser:
             )  # fmt: skip
             return None
         return weight.quantize(WEIGHT_STEP)
-
-
-_BROKEN: Any = object()  # a cell already reported (formula or error value): its field is not checked again

@@ -20,5 +20,6 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("masterplan.urls")),
+    path("", include("evaluations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +47,7 @@ _REPORT_STATES = {
     "submitted": ("text-bg-primary", _("Submitted")),
     "returned": ("text-bg-warning", _("Returned")),
     "approved": ("text-bg-success", _("Approved")),
+    "verified": ("text-bg-success", _("Verified")),
 }
 
 
@@ -74,3 +75,44 @@ def audit_change(change: object) -> str:
     if isinstance(change, list) and len(change) == 2:
         return f"{_show(change[0])} → {_show(change[1])}"
     return _show(change)
+
+
+_READINESS = {"green": _("Ready"), "yellow": _("Almost ready"), "red": _("Not ready")}
+_PROBLEMS = {
+    "unanswered": _("Unanswered"),
+    "missing_evidence": _("Missing evidence"),
+    "expired_evidence": _("Expired evidence"),
+    "not_verified": _("Not verified"),
+    "overdue": _("Overdue"),
+}
+
+
+@register.filter
+def readiness_label(light: str) -> str:
+    return str(_READINESS.get(light, light))
+
+
+@register.filter
+def readiness_problem(problem: str) -> str:
+    return str(_PROBLEMS.get(problem, problem))
+
+
+@register.filter
+def index2(value: Decimal | None) -> str:
+    """An index on the 0–5 scale as published: two decimals, half up, in the page's number format."""
+    from django.utils.formats import number_format
+
+    if value is None:
+        return "–"
+    return number_format(Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP), 2)
+
+
+@register.filter
+def delta(value: Decimal | None, before: Decimal | None) -> str:
+    """The change from last year's index, signed ("+0,25"), or "" when either is missing."""
+    from django.utils.formats import number_format
+
+    if value is None or before is None:
+        return ""
+    change = (Decimal(value) - Decimal(before)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return ("+" if change >= 0 else "−") + number_format(abs(change), 2)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from evaluations.views import answers, assessment, cycles
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("evaluasi/", cycles.cycle_list, name="cycles"),
+    path("evaluasi/baru/", cycles.cycle_create, name="cycle_create"),
+    path("evaluasi/templat-kuesioner/", cycles.questionnaire_template, name="questionnaire_template"),
+    path("evaluasi/<int:pk>/", cycles.cycle_detail, name="cycle"),
+    path("evaluasi/<int:pk>/ubah/", cycles.cycle_update, name="cycle_update"),
+    path("evaluasi/<int:pk>/asesor/", cycles.cycle_assessors, name="cycle_assessors"),
+    path("evaluasi/<int:pk>/kuesioner/", cycles.questionnaire, name="questionnaire"),
+    path("evaluasi/<int:pk>/kuesioner/ekspor/", cycles.questionnaire_export, name="questionnaire_export"),
+    path("evaluasi/<int:pk>/kuesioner/impor/", cycles.questionnaire_import, name="questionnaire_import"),
+    path(
+        "evaluasi/<int:pk>/kuesioner/impor/konfirmasi/",
+        cycles.questionnaire_import_confirm,
+        name="questionnaire_import_confirm",
+    ),
+    path("evaluasi/<int:pk>/penugasan/", cycles.assignment, name="assignment"),
+    path("evaluasi/<int:pk>/jawaban/", cycles.answers_review, name="answers_review"),
+    path("evaluasi/<int:pk>/jawaban/verifikasi/", cycles.answers_bulk_verify, name="answers_bulk_verify"),
+    path("evaluasi/<int:pk>/kesiapan/", cycles.readiness, name="readiness"),
+    path("evaluasi/<int:pk>/kunci/", cycles.lock, name="lock"),
+    path("evaluasi/<int:pk>/buka-kunci/", cycles.unlock, name="unlock"),
+    path("evaluasi/<int:pk>/hasil/", cycles.results, name="results"),
+    path("evaluasi/<int:pk>/hasil-resmi/", cycles.official_result, name="official_result"),
+    path("evaluasi/<int:pk>/lanjutkan/", cycles.carry_forward, name="carry_forward"),
+    path("kuesioner/", answers.my_questions, name="my_questions"),
+    path("jawaban/<int:pk>/", answers.answer_detail, name="answer"),
+    path("jawaban/<int:pk>/ubah/", answers.answer_edit, name="answer_edit"),
+    path("jawaban/<int:pk>/ajukan/", answers.answer_submit, name="answer_submit"),
+    path("jawaban/<int:pk>/verifikasi/", answers.answer_verify, name="answer_verify"),
+    path("jawaban/<int:pk>/kembalikan/", answers.answer_return, name="answer_return"),
+    path("penilaian/", assessment.assessment_list, name="assessment_list"),
+    path("penilaian/<int:pk>/", assessment.assessment_overview, name="assessment"),
+    path("penilaian/<int:pk>/dimensi/<slug:code>/", assessment.assessment_dimension, name="assessment_dimension"),
+    path("penilaian/<int:pk>/bukti/<int:evidence_pk>/", assessment.assessment_evidence, name="assessment_evidence"),
+]

@@ -1,0 +1,1 @@
+"""Evaluation pages, by capability: cycles (DKISP), answers (SKPDs and DKISP), assessment (assessors)."""

@@ -1,0 +1,153 @@
+"""Answers: the SKPD's "Kuesioner saya" and answer form; DKISP's verify and return."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.audit import events_for
+from agencies.models import AGENCY_ROLES
+from agencies.permissions import CHANGE, agencies_of, can
+from evaluations import selectors
+from evaluations.forms import AnswerForm
+from evaluations.models import Answer, EvaluationCycle
+from evaluations.rules import REVIEW, SUBMIT
+from evaluations.services import answers as services
+from evaluations.views.common import get_answer
+from masterplan.forms_reports import ReasonForm
+from masterplan.models import Evidence
+from masterplan.services.evidence import evidence_upload
+from smartcity.lib.forms import add_service_errors
+
+
+@login_required
+def my_questions(request: HttpRequest) -> HttpResponse:
+    """The SKPD's assigned questions per cycle, grouped by dimension, with what is left to do."""
+    agencies = [a for a in agencies_of(request.user, AGENCY_ROLES)
+                if request.region is not None and a.region_id == request.region.pk]  # fmt: skip
+    if not agencies:
+        raise PermissionDenied
+    cycles = list(EvaluationCycle.objects.filter(region=request.region, answers__agency__in=agencies).distinct()
+                  .order_by("-year", "-opens_on"))  # fmt: skip
+    try:
+        chosen = next(c for c in cycles if str(c.pk) == request.GET.get("siklus", "")) if "siklus" in request.GET \
+            else (cycles[0] if cycles else None)  # fmt: skip
+    except StopIteration:
+        chosen = cycles[0] if cycles else None
+    groups = []
+    if chosen is not None:
+        answers = list(selectors.answer_rows(user=request.user, cycle=chosen).filter(agency__in=agencies))
+        groups = selectors.group_by_dimension(answers)
+    return render(request, "evaluations/my_questions.html", {
+        "cycles": cycles, "cycle": chosen, "groups": groups, "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+@login_required
+def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_answer(request, pk)
+    return render(request, "evaluations/answer_detail.html", {
+        "answer": answer,
+        "can_edit": answer.is_editable and not answer.cycle.is_locked and can(request.user, CHANGE, answer),
+        "can_review": not answer.cycle.is_locked and can(request.user, REVIEW, answer),
+        "problems": services.answer_problems(answer) if answer.is_editable else [],
+        "reason_form": ReasonForm(),
+        "history": events_for(answer).select_related("actor")[:10],
+    })  # fmt: skip
+
+
+@login_required
+def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_answer(request, pk, CHANGE)
+    if answer.cycle.is_locked or not answer.is_editable:
+        messages.warning(request, _("This answer can no longer be changed."))
+        return redirect(answer)
+    library = Evidence.objects.filter(agency=answer.agency).select_related("stored_file").order_by("title")
+    form = AnswerForm(request.POST or None, request.FILES or None, instance=answer, library=library)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        added = []
+        for problem in getattr(request, "upload_errors", []):
+            form.add_error("new_files", problem)
+        for upload in form.cleaned_data.get("new_files") or []:
+            try:
+                result = evidence_upload(agency=answer.agency, by=request.user, upload=upload,
+                                         data={"kind": form.cleaned_data["new_files_kind"]})  # fmt: skip
+            except ValidationError as error:
+                form.add_error("new_files", error)
+                continue
+            added.append(result.evidence)
+        evidence = list(form.cleaned_data["evidence"]) + [e for e in added if e not in form.cleaned_data["evidence"]]
+        try:
+            saved = services.answer_update(
+                answer=answer, by=request.user, expected_version=form.cleaned_data["version"],
+                data=form.service_data(), evidence=evidence,
+            )  # fmt: skip
+        except services.AnswerConflict as clash:
+            conflict = True
+            data = request.POST.copy()
+            data["version"] = str(clash.current.version)
+            form = AnswerForm(data, instance=clash.current, library=library)
+            form.is_valid()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if form.errors:
+                messages.warning(request, _("The answer was saved, but some files were refused."))
+                return redirect("evaluations:answer_edit", pk=saved.pk)
+            if request.POST.get("action") == "submit":
+                return _submit(request, saved)
+            messages.success(request, _("The answer was saved as a draft."))
+            return redirect(saved)
+    return render(request, "evaluations/answer_form.html", {"form": form, "answer": answer, "conflict": conflict})
+
+
+def _submit(request: HttpRequest, answer: Answer) -> HttpResponse:
+    try:
+        services.answer_submit(answer=answer, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The answer was submitted to DKISP."))
+    return redirect(answer)
+
+
+@login_required
+@require_POST
+def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _submit(request, get_answer(request, pk, SUBMIT))
+
+
+@login_required
+@require_POST
+def answer_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_answer(request, pk, REVIEW)
+    try:
+        services.answer_verify(answer=answer, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The answer was verified."))
+    return redirect(answer)
+
+
+@login_required
+def answer_return(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = get_answer(request, pk, REVIEW)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_return(answer=answer, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The answer was returned to the SKPD."))
+            return redirect(answer)
+    return render(request, "evaluations/answer_return.html", {"answer": answer, "form": form})

@@ -1,0 +1,99 @@
+"""The assessors' pages: a locked cycle, read question by question, scored dimension by dimension."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from agencies.permissions import CHANGE, can, visible
+from evaluations import selectors
+from evaluations.forms import ScoreSheetForm
+from evaluations.models import AnswerEvidence, EvaluationCycle
+from evaluations.rules import ASSESS
+from evaluations.services import assessment
+from evaluations.views.common import get_cycle
+from masterplan.models import Dimension
+from smartcity.lib.forms import add_service_errors
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    cycles = visible(request.user, EvaluationCycle.objects.filter(region=request.region, locked_at__isnull=False,
+                                                                  assessors=request.user))  # fmt: skip
+    return render(request, "evaluations/assessment_list.html", {"cycles": cycles.order_by("-year")})
+
+
+def _assessed_cycle(request: HttpRequest, pk: int) -> EvaluationCycle:
+    return get_cycle(request, pk, ASSESS)
+
+
+@login_required
+def assessment_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _assessed_cycle(request, pk)
+    overall = cycle.notes.filter(dimension=None).first()
+    initial = {k: getattr(overall, k) for k in assessment.NOTE_FIELDS} if overall else {}
+    form = ScoreSheetForm(request.POST or None, questions=[], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment.note_save(cycle=cycle, by=request.user, dimension=None, data=form.notes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The overall notes were saved."))
+            return redirect("evaluations:assessment", pk=cycle.pk)
+    progress = selectors.assessment_progress(cycle)
+    dimensions = [(d, progress.get(d.code, (0, 0))) for d in Dimension.objects.all()]
+    return render(request, "evaluations/assessment_overview.html", {
+        "cycle": cycle, "dimensions": dimensions, "form": form, "indices": selectors.cycle_indices(cycle),
+    })  # fmt: skip
+
+
+@login_required
+def assessment_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    cycle = _assessed_cycle(request, pk)
+    dimension = get_object_or_404(Dimension, code=code)
+    rows = selectors.assessment_rows(cycle, dimension)
+    note = cycle.notes.filter(dimension=dimension).first()
+    initial = {k: getattr(note, k) for k in assessment.NOTE_FIELDS} if note else {}
+    for question, _answer, score in rows:
+        if score is not None:
+            initial[f"score_{question.pk}"] = score.value
+            initial[f"note_{question.pk}"] = score.note
+    form = ScoreSheetForm(request.POST or None, questions=[q for q, _a, _s in rows], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment.scores_save(cycle=cycle, by=request.user, scores=form.scores())
+            assessment.note_save(cycle=cycle, by=request.user, dimension=dimension, data=form.notes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The scores of %(dimension)s were saved.") % {"dimension": dimension.name})
+            return redirect("evaluations:assessment", pk=cycle.pk)
+    sheet = [(q, a, s, form[f"score_{q.pk}"], form[f"note_{q.pk}"]) for q, a, s in rows]
+    return render(request, "evaluations/assessment_dimension.html", {
+        "cycle": cycle, "dimension": dimension, "sheet": sheet, "form": form,
+        "dimensions": Dimension.objects.all(),
+    })  # fmt: skip
+
+
+@login_required
+def assessment_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """Evidence attached to an answer of a cycle the user may assess or manage (never another file)."""
+    cycle = get_cycle(request, pk)
+    if not cycle.is_locked:
+        raise Http404
+    if not (can(request.user, ASSESS, cycle) or can(request.user, CHANGE, cycle)):
+        raise PermissionDenied
+    link = get_object_or_404(
+        AnswerEvidence.objects.select_related("evidence__stored_file"), answer__cycle=cycle, evidence_id=evidence_pk
+    )
+    evidence = link.evidence
+    response = FileResponse(evidence.stored_file.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.stored_file.content_type)  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
