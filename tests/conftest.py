@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -193,3 +194,57 @@ def make_report(
             evidence=[evidence or make_evidence(agency, by)],
         )
     return report
+
+
+@dataclass
+class Evaluation:
+    world: World
+    cycle: object
+    yes_no: object  # answer of agency A, evidence required
+    level: object  # answer of agency A
+    percentage: object  # answer of agency B
+
+
+def question_row(code: str, dimension: str, lens: str, kind: str, **extra: object) -> object:
+    from evaluations.questionnaire_io import QuestionRow
+
+    data: dict[str, object] = {
+        "line": 2, "code": code, "dimension": dimension, "element": None, "lens": lens, "order": 0,
+        "text": f"Pertanyaan {code}?", "help_text": "", "kind": kind, "choices": [], "level_criteria": [],
+        "evidence_required": False, "weight": Decimal(1),
+    }  # fmt: skip
+    if kind == "level":
+        data["level_criteria"] = [f"Kriteria {n}" for n in range(1, 6)]
+    if kind == "choice":
+        data["choices"] = ["Belum ada", "Sebagian", "Lengkap"]
+    data.update(extra)
+    return QuestionRow(**data)
+
+
+CYCLE_2023 = {
+    "year": 2023, "stage": "Tahap I", "opens_on": dt.date(2023, 5, 1), "closes_on": dt.date(2023, 5, 31),
+    "internal_deadline": dt.date(2023, 5, 20), "meeting_date": dt.date(2023, 6, 12), "meeting_place": "Surabaya",
+    "weight_baseline": Decimal(10), "weight_output": Decimal(20), "weight_outcome": Decimal(30),
+    "weight_impact": Decimal(20), "weight_quick_win": Decimal(20),
+}  # fmt: skip
+
+
+@pytest.fixture
+def evaluation(world: World) -> Evaluation:
+    from evaluations.models import Answer
+    from evaluations.services.cycles import assign_questions, cycle_create, cycle_set_assessors, questionnaire_import
+
+    cycle = cycle_create(region=world.region, by=world.coordinator, data=CYCLE_2023)
+    rows = [
+        question_row("SG-B-01", "governance", "baseline", "yes_no", evidence_required=True),
+        question_row("SG-O-01", "governance", "output", "level", weight=Decimal(2)),
+        question_row("SS-I-01", "society", "impact", "percentage"),
+    ]
+    questionnaire = questionnaire_import(cycle=cycle, by=world.coordinator, rows=rows, name="Kuesioner 2023")
+    by_code = {q.code: q for q in questionnaire.questions.all()}
+    assign_questions(cycle=cycle, by=world.coordinator, questions=[by_code["SG-B-01"], by_code["SG-O-01"]],
+                     agency=world.agency_a, supporting=[world.dkisp])  # fmt: skip
+    assign_questions(cycle=cycle, by=world.coordinator, questions=[by_code["SS-I-01"]], agency=world.agency_b)
+    cycle_set_assessors(cycle=cycle, by=world.coordinator, assessors=[world.assessor])
+    answers = {a.question.code: a for a in Answer.objects.filter(cycle=cycle).select_related("question")}
+    return Evaluation(world, cycle, answers["SG-B-01"], answers["SG-O-01"], answers["SS-I-01"])

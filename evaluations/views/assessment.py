@@ -9,7 +9,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from agencies.permissions import CHANGE, can, visible
+from agencies.models import Role
+from agencies.permissions import CHANGE, can, roles_of, visible
 from evaluations import selectors
 from evaluations.forms import ScoreSheetForm
 from evaluations.models import AnswerEvidence, EvaluationCycle
@@ -22,6 +23,8 @@ from smartcity.lib.forms import add_service_errors
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_superuser or Role.ASSESSOR in roles_of(request.user, request.region)):
+        raise PermissionDenied
     cycles = visible(request.user, EvaluationCycle.objects.filter(region=request.region, locked_at__isnull=False,
                                                                   assessors=request.user))  # fmt: skip
     return render(request, "evaluations/assessment_list.html", {"cycles": cycles.order_by("-year")})
