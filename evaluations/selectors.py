@@ -197,6 +197,9 @@ def assessment_rows(cycle: EvaluationCycle, dimension: Dimension) -> list[tuple[
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("stored_file")))
     }  # fmt: skip
     scores = {s.question_id: s for s in Score.objects.filter(cycle=cycle, question__in=questions)}
+    for question in questions:
+        if question.pk in answers:
+            answers[question.pk].question = question  # the templates read the kind through the answer
     return [(q, answers.get(q.pk), scores.get(q.pk)) for q in questions]
 
 

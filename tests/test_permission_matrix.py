@@ -157,7 +157,8 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "evaluations:questionnaire_export": (CYCLE, {"GET": CYCLE_CHANGE}),
     "evaluations:questionnaire_import": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:questionnaire_import_confirm": (
-        CYCLE, {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")}
+        CYCLE,
+        {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")},
     ),
     "evaluations:assignment": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:answers_review": (CYCLE, {"GET": CYCLE_CHANGE}),
@@ -177,7 +178,8 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "evaluations:assessment_list": (NONE, {"GET": _expect(403, anonymous=LOGIN, assessor=200)}),
     "evaluations:assessment": (CYCLE, {"GET": ASSESS_OPEN, "POST": ASSESS_OPEN}),
     "evaluations:assessment_dimension": (
-        lambda w: {"pk": w.cycle.pk, "code": "governance"}, {"GET": ASSESS_OPEN, "POST": ASSESS_OPEN}
+        lambda w: {"pk": w.cycle.pk, "code": "governance"},
+        {"GET": ASSESS_OPEN, "POST": ASSESS_OPEN},
     ),
     # Evidence is handed to assessors only from a locked cycle: before that, nobody gets it through here.
     "evaluations:assessment_evidence": (

@@ -106,6 +106,7 @@ def _move(answer: Answer, *, from_states: Iterable[str], to: str, **extra: Any) 
 
 @transaction.atomic
 def answer_submit(*, answer: Answer, by: Actor) -> Answer:
+    answer = _fresh(answer)
     ensure_open(answer.cycle)
     problems = answer_problems(answer)
     if problems:
