@@ -11,17 +11,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.models import AGENCY_ROLES
+from agencies.models import AGENCY_ROLES, Role
 from agencies.permissions import roles_of
 from smartcity.middleware import SESSION_REGION_KEY
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to where their work starts: SKPD staff to their agency, others to the masterplan."""
+    """Send each person to where their work starts: SKPD staff to their agency, assessors to the submissions
+    they assess, DKISP to the masterplan."""
     roles = roles_of(request.user, request.region)
     if roles and roles <= AGENCY_ROLES:
         return redirect("masterplan:agencies")
+    if roles == {Role.ASSESSOR}:
+        return redirect("evaluations:assessment_list")
     return redirect("masterplan:overview")
 
 

@@ -26,7 +26,20 @@ from django.utils import timezone
 from PIL import Image
 
 from agencies.models import Agency, AuditEvent, Membership, Region, Role
+from evaluations.models import (
+    Answer,
+    AnswerEvidence,
+    AssessmentNote,
+    Assignment,
+    EvaluationCycle,
+    Lens,
+    Question,
+    Questionnaire,
+    Score,
+)
+from evaluations.selectors import cycle_indices
 from masterplan.models import (
+    Dimension,
     Element,
     Evidence,
     Indicator,
@@ -39,6 +52,7 @@ from masterplan.models import (
 )
 from masterplan.selectors.reports import SlotState, report_slots
 from smartcity.demo import banjar, files
+from smartcity.demo import evaluations as demo_evaluations
 from smartcity.demo import reports as demo_reports
 from smartcity.lib.uploads import inspect_upload
 
@@ -54,6 +68,14 @@ COUNTED: tuple[type[models.Model], ...] = (
     IndicatorRealisation,
     Evidence,
     StoredFile,
+    EvaluationCycle,
+    Questionnaire,
+    Question,
+    Assignment,
+    Answer,
+    AnswerEvidence,
+    Score,
+    AssessmentNote,
     AuditEvent,
     get_user_model(),
 )
@@ -96,18 +118,28 @@ class TestTheLoadedDemo:
         assert loaded["programmes"] == len(banjar.PROGRAMMES) == Programme.objects.count()
         assert loaded["indicators"] == Indicator.objects.count()
         assert loaded["updated"] == 0
+        assert loaded["cycles"] == EvaluationCycle.objects.count() == 2
+        assert loaded["questionnaires"] == Questionnaire.objects.count() == 1
+        assert loaded["questions"] == Question.objects.count() == len(demo_evaluations.QUESTIONS)
+        assert loaded["answers"] == Answer.objects.count() == 2 * len(demo_evaluations.QUESTIONS)
+        assert loaded["scores"] == Score.objects.count()
+        assert loaded["notes"] == AssessmentNote.objects.count()
         region = Region.objects.get(bps_code="6303")
         assert (region.name, region.province, region.seat) == ("Kabupaten Banjar", "Kalimantan Selatan", "Martapura")
 
     def test_a_second_load_changes_nothing(self, loaded: dict[str, int]) -> None:
         before = row_counts()
         states = set(ProgressReport.objects.values_list("pk", "status", "version"))
+        answers = set(Answer.objects.values_list("pk", "status", "version"))
+        scores = set(Score.objects.values_list("pk", "value", "note"))
 
         again = banjar.load()
 
         assert set(again.values()) == {0}
         assert row_counts() == before
         assert set(ProgressReport.objects.values_list("pk", "status", "version")) == states
+        assert set(Answer.objects.values_list("pk", "status", "version")) == answers
+        assert set(Score.objects.values_list("pk", "value", "note")) == scores
 
     def test_it_brings_changed_rows_back_in_line_and_audits_only_that(self, loaded: dict[str, int]) -> None:
         programme = Programme.objects.get(code="GOV-02")
@@ -363,6 +395,100 @@ class TestTheLoadedDemo:
                     image.load()
                     assert image.width >= 320
 
+    # --- Evaluation --------------------------------------------------------------------------------------
+
+    def test_the_questionnaire_covers_every_dimension_lens_and_kind(self, loaded: dict[str, int]) -> None:
+        questions = list(Questionnaire.objects.get().questions.all())
+
+        assert 40 <= len(questions) <= 60
+        assert {q.dimension.code for q in questions} == {d.code for d in Dimension.objects.all()}
+        assert {q.lens for q in questions} == set(Lens.values)
+        assert {q.kind for q in questions} == set(Question.Kind.values)
+        assert sum(q.evidence_required for q in questions) > len(questions) / 2
+        for question in questions:
+            question.full_clean()  # five criteria per level question, two or more choices per choice question
+        texts = {q.code: q.text for q in questions}
+        assert "Peraturan Bupati" in texts["SG-01"]
+        assert "Dewan Smart City dan Tim Pelaksana" in texts["SG-02"]
+
+    def test_the_2023_cycle_is_answered_verified_locked_and_assessed(self, loaded: dict[str, int]) -> None:
+        cycle = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
+        questions = Question.objects.filter(questionnaire=cycle.questionnaire)
+
+        assert cycle.is_locked
+        assert (cycle.meeting_date, cycle.meeting_place) == (dt.date(2023, 6, 12), "Surabaya, Jawa Timur")
+        assert cycle.weights == {"baseline": 10, "output": 20, "outcome": 30, "impact": 20, "quick_win": 20}
+        assert cycle.letter_number.startswith("B-")
+        assert set(cycle.answers.values_list("status", flat=True)) == {Answer.Status.VERIFIED}
+        assert cycle.answers.count() == questions.count() == cycle.assignments.count()
+        for answer in cycle.answers.select_related("question").prefetch_related("evidence"):
+            assert answer.has_value, answer
+            assert answer.evidence.exists() or not answer.question.evidence_required, answer
+        assert cycle.scores.count() == questions.count()
+        level_scores = cycle.scores.filter(question__kind=Question.Kind.LEVEL).values_list("value", flat=True)
+        assert all(value == value.to_integral_value() for value in level_scores)
+        assert cycle.assessors.filter(username="asesor").exists()
+        indices = cycle_indices(cycle)
+        assert indices.complete
+        assert Decimal(3) <= indices.final <= Decimal("3.6")
+
+    def test_the_2023_assessment_has_notes_per_dimension_and_overall(self, loaded: dict[str, int]) -> None:
+        cycle = EvaluationCycle.objects.get(year=2023)
+        notes = list(cycle.notes.all())
+
+        assert len(notes) == Dimension.objects.count() + 1
+        assert all(n.strengths and n.weaknesses and n.recommendations for n in notes)
+        overall = cycle.notes.get(dimension=None)
+        assert "bukti dukung yang valid dan lengkap" in overall.weaknesses
+        for topic in ("Perbup", "Dewan", "forum", "APBD", "SPBE"):
+            assert topic in overall.recommendations, topic
+        assert AuditEvent.objects.filter(action="note.saved", actor__username="asesor").count() == len(notes)
+
+    def test_a_2023_answer_was_returned_for_missing_evidence_then_verified(self, loaded: dict[str, int]) -> None:
+        returned = [
+            (event, Answer.objects.select_related("cycle").get(pk=event.target_id))
+            for event in AuditEvent.objects.filter(action="answer.returned").select_related("actor")
+        ]
+        (event, answer), *_ = [(e, a) for e, a in returned if a.cycle.year == 2023]
+
+        assert event.actor.get_username() == "dkisp"
+        assert "bukti dukung" in event.reason
+        assert answer.status == Answer.Status.VERIFIED
+        assert answer.evidence.count() >= 2  # the notulen came with the second submission
+
+    def test_the_2024_cycle_is_carried_forward_and_about_half_done(self, loaded: dict[str, int]) -> None:
+        cycle = EvaluationCycle.objects.get(year=2024, stage="Tahap I")
+        answers = Answer.objects.filter(cycle=cycle)
+        statuses = {status: answers.filter(status=status).count() for status in Answer.Status.values}
+
+        assert cycle.previous is not None and cycle.previous.year == 2023
+        assert not cycle.is_locked
+        assert cycle.meeting_place.startswith("Denpasar")
+        assert cycle.meeting_date.year == 2024 and cycle.meeting_date.month == 6
+        carried_drafts = answers.filter(status=Answer.Status.DRAFT, carried_from__cycle=cycle.previous)
+        assert carried_drafts.count() == statuses[Answer.Status.DRAFT] >= 10
+        assert all(answer.has_value for answer in carried_drafts.select_related("question"))
+        assert AnswerEvidence.objects.filter(answer__in=carried_drafts, carried=True).exists()
+        assert statuses[Answer.Status.SUBMITTED] and statuses[Answer.Status.VERIFIED]
+        assert statuses[Answer.Status.RETURNED] == 1
+        assert len(answers.get(status=Answer.Status.RETURNED).return_reason) >= 10
+        assert 0.3 <= statuses[Answer.Status.DRAFT] / answers.count() <= 0.7
+        assert not cycle.scores.exists()
+
+    def test_every_skpd_that_answers_has_an_operator_login(self, loaded: dict[str, int]) -> None:
+        answering = set(Assignment.objects.values_list("agency__acronym", flat=True))
+        operators = set(
+            Membership.objects.filter(role=Role.OPERATOR, is_active=True).values_list("agency__acronym", flat=True)
+        )
+
+        assert answering <= operators
+        # Each answer was submitted by an operator of its own SKPD, as the permission rules require.
+        submitted = list(AuditEvent.objects.filter(action="answer.submitted").select_related("actor"))
+        agency_of = dict(Answer.objects.values_list("pk", "agency_id"))
+        for event in submitted:
+            own = event.actor.memberships.filter(agency_id=agency_of[int(event.target_id)], role=Role.OPERATOR)
+            assert own.exists(), event
+
 
 def test_the_generated_files_are_the_same_bytes_on_every_run() -> None:
     pdf = files.pdf_document(title="Notulen Rapat – Triwulan I", agency="Dinas Kesehatan", lines=["(uji) \\ coba"])
@@ -441,6 +567,7 @@ def test_load_demo_prints_a_one_line_summary(db: None) -> None:
     assert first.getvalue().count("\n") == 1
     assert "created 1 region" in first.getvalue()
     assert "programmes" in first.getvalue()
+    assert "2 evaluation cycles" in first.getvalue()
     assert "already up to date" in second.getvalue()
 
 

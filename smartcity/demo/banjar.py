@@ -30,6 +30,7 @@ from masterplan.services import (
     programme_create,
     programme_update,
 )
+from smartcity.demo import evaluations as demo_evaluations
 from smartcity.demo import reports as demo_reports
 
 # Printed by `manage.py demo_logins`; `load_demo` refuses to run outside DEBUG without --force because of it.
@@ -152,6 +153,14 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("op.dlh", "Akhmad", "Syarkawi", Role.OPERATOR, "DLH"),
     UserSpec("op.bpbd", "Yusuf", "Ansyari", Role.OPERATOR, "BPBD"),
     UserSpec("op.disperkim", "Raudah", "Maulida", Role.OPERATOR, "DISPERKIM"),
+    # The operators of the other SKPDs that answer evaluation questions (smartcity/demo/evaluations.py).
+    UserSpec("op.organisasi", "Rina", "Mardiana", Role.OPERATOR, "BAG ORGANISASI"),
+    UserSpec("op.bappedalitbang", "Hendra", "Saputra", Role.OPERATOR, "BAPPEDALITBANG"),
+    UserSpec("op.disdag", "Ridha", "Fahmi", Role.OPERATOR, "DISDAG"),
+    UserSpec("op.diskopukm", "Lisa", "Oktaviani", Role.OPERATOR, "DISKOPUKM"),
+    UserSpec("op.dishub", "Gusti", "Rahmadi", Role.OPERATOR, "DISHUB"),
+    UserSpec("op.disdik", "Wahyuni", "Lestari", Role.OPERATOR, "DISDIK"),
+    UserSpec("op.disporapar", "Fajar", "Ramadhan", Role.OPERATOR, "DISPORAPAR"),
     # Assessors come from the ministry's evaluation team, not from the Pemda.
     UserSpec("asesor", "Bambang", "Wicaksono", Role.ASSESSOR, email_domain="kominfo.example"),
 )
@@ -1061,6 +1070,12 @@ class _Loader:
                 "indicators",
                 "evidence",
                 "reports",
+                "cycles",
+                "questionnaires",
+                "questions",
+                "answers",
+                "scores",
+                "notes",
                 "updated",
             ),
             0,
@@ -1235,4 +1250,5 @@ def load(stdout: Writer | None = None) -> dict[str, int]:
         demo_reports.load_reports(
             masterplan=masterplan, agencies=agencies, today=timezone.localdate(), created=loader.created
         )
+        demo_evaluations.load_evaluations(region=region, agencies=agencies, created=loader.created)
     return loader.counts

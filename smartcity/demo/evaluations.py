@@ -23,7 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agencies.models import Agency, Region
-from evaluations.models import Answer, AssessmentNote, EvaluationCycle, Lens, Question, Score
+from evaluations.models import Answer, AssessmentNote, EvaluationCycle, Lens, Question
 from evaluations.services.answers import answer_return, answer_submit, answer_update, answer_verify
 from evaluations.services.assessment import note_save, scores_save
 from evaluations.services.cycles import (
@@ -41,6 +41,7 @@ from smartcity.demo import reports as demo_reports
 from smartcity.demo.reports import PEOPLE, PERBUP, EvidenceSpec, _seq
 
 D = Decimal
+ONE = Decimal(1)
 L = Lens
 K = Question.Kind
 Status = Answer.Status
@@ -148,17 +149,18 @@ class QuestionSpec:
     level_criteria: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()  # library documents attached (keys of `_document`), of the cycle's year
     evidence_required: bool = False
-    weight: Decimal = D(1)
+    weight: Decimal = ONE
     score_note: str = ""
     update: Update | None = None
     order: int = 0  # set from the position in QUESTIONS
 
 
 SURVEY_HELP = (
-    "Diisi dari survei dampak: tiga program per elemen, sampel purposif, dilaksanakan bersama SKPD pemilik "
-    "program."
+    "Diisi dari survei dampak: tiga program per elemen, sampel purposif, dilaksanakan bersama SKPD pemilik program."
 )
 
+# One question per entry, compact: the formatter would spread every keyword over its own line.
+# fmt: off
 _QUESTIONS: tuple[QuestionSpec, ...] = (
     # --- Smart Governance ----------------------------------------------------------------------------------
     QuestionSpec(
@@ -676,7 +678,7 @@ _QUESTIONS: tuple[QuestionSpec, ...] = (
         narrative="1.320 dari 1.840 jamban apung telah diganti jamban sehat.",
         evidence=("report", "photo"), evidence_required=True, score=D("4.00"),
         update=Update(VERIFIED, "Seluruh jamban apung yang terdata telah diganti pada akhir 2023.",
-                      value="Seluruhnya dihapus"),  # fmt: skip
+                      value="Seluruhnya dihapus"),
     ),
     QuestionSpec(
         "SEN-08", "environment", "protection", L.OUTCOME, K.TEXT,
@@ -689,7 +691,8 @@ _QUESTIONS: tuple[QuestionSpec, ...] = (
         narrative="Laporan penanganan karhutla 2022.",
         evidence=("report",), evidence_required=True, score=D("3.00"),
     ),
-)  # fmt: skip
+)
+# fmt: on
 
 QUESTIONS: tuple[QuestionSpec, ...] = tuple(
     replace(spec, order=position) for position, spec in enumerate(_QUESTIONS, start=1)
@@ -772,10 +775,9 @@ def _display(spec: QuestionSpec, value: object) -> str:
         return "Ya" if value else "Tidak"
     if spec.kind == K.LEVEL:
         return f"Level {value}"
-    if spec.kind == K.PERCENTAGE:
-        return f"{demo_reports.number(value)} %"  # type: ignore[arg-type]
-    if spec.kind == K.NUMBER:
-        return demo_reports.number(value)  # type: ignore[arg-type]
+    if spec.kind in (K.NUMBER, K.PERCENTAGE):
+        figure = demo_reports.number(Decimal(str(value)))
+        return f"{figure} %" if spec.kind == K.PERCENTAGE else figure
     return str(value)
 
 

@@ -21,6 +21,12 @@ SUMMARY = (
     ("indicators", "indicator", "indicators"),
     ("evidence", "evidence file", "evidence files"),
     ("reports", "progress report", "progress reports"),
+    ("cycles", "evaluation cycle", "evaluation cycles"),
+    ("questionnaires", "questionnaire", "questionnaires"),
+    ("questions", "question", "questions"),
+    ("answers", "answer", "answers"),
+    ("scores", "score", "scores"),
+    ("notes", "assessment note", "assessment notes"),
 )
 
 
