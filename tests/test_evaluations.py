@@ -441,7 +441,7 @@ def test_next_year_starts_from_last_year_with_answers_as_drafts(evaluation) -> N
 # --- Query counts ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [3, 60])
+@pytest.mark.parametrize("count", [3, 150])
 def test_evaluation_pages_keep_constant_queries(world, count: int, django_assert_max_num_queries) -> None:
     from agencies.services import agency_create
     from evaluations.services.cycles import assign_questions
@@ -452,7 +452,7 @@ def test_evaluation_pages_keep_constant_queries(world, count: int, django_assert
                          evidence_required=bool(i % 2)) for i in range(count)]  # fmt: skip
     questionnaire = questionnaire_import(cycle=cycle, by=world.coordinator, rows=rows)
     agencies = [world.agency_a] + [agency_create(by=None, region=world.region, name=f"Dinas {i}", acronym=f"D{i}")
-                                   for i in range(min(count, 10))]  # fmt: skip
+                                   for i in range(min(count, 29))]  # fmt: skip
     for i, question in enumerate(questionnaire.questions.all()):
         assign_questions(cycle=cycle, by=world.coordinator, questions=[question], agency=agencies[i % len(agencies)])
     coordinator, operator = client_for(world.coordinator), client_for(world.operator_a)
