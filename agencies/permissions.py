@@ -84,9 +84,14 @@ def roles_of(user: User, region: Region | None = None) -> set[str]:
     return {m.role for m in memberships_of(user) if region is None or m.region_id == region.pk}
 
 
-def agencies_of(user: User, roles: Iterable[str] = AGENCY_ROLES) -> list[Agency]:
+def agencies_of(user: User, roles: Iterable[str] = AGENCY_ROLES, region: Region | None = None) -> list[Agency]:
+    """The agencies the user works for in these roles (in `region` only, when given)."""
     wanted = set(roles)
-    return [m.agency for m in memberships_of(user) if m.role in wanted and m.agency is not None]
+    return [
+        m.agency
+        for m in memberships_of(user)
+        if m.role in wanted and m.agency is not None and (region is None or m.region_id == region.pk)
+    ]
 
 
 def _is_many(model: type[models.Model], path: str) -> bool:

@@ -29,17 +29,13 @@ from smartcity.lib.forms import add_service_errors
 @login_required
 def my_questions(request: HttpRequest) -> HttpResponse:
     """The SKPD's assigned questions per cycle, grouped by dimension, with what is left to do."""
-    agencies = [a for a in agencies_of(request.user, AGENCY_ROLES)
-                if request.region is not None and a.region_id == request.region.pk]  # fmt: skip
+    agencies = agencies_of(request.user, AGENCY_ROLES, region=request.region) if request.region else []
     if not agencies:
         raise PermissionDenied
     cycles = list(EvaluationCycle.objects.filter(region=request.region, answers__agency__in=agencies).distinct()
                   .order_by("-year", "-opens_on"))  # fmt: skip
-    try:
-        chosen = next(c for c in cycles if str(c.pk) == request.GET.get("siklus", "")) if "siklus" in request.GET \
-            else (cycles[0] if cycles else None)  # fmt: skip
-    except StopIteration:
-        chosen = cycles[0] if cycles else None
+    wanted = request.GET.get("siklus", "")
+    chosen = next((c for c in cycles if str(c.pk) == wanted), cycles[0] if cycles else None)
     groups = []
     if chosen is not None:
         answers = list(selectors.answer_rows(user=request.user, cycle=chosen).filter(agency__in=agencies))

@@ -26,8 +26,7 @@ PAGE_SIZE = 25
 
 def _own_agency(request: HttpRequest) -> Agency:
     """The agency whose library an SKPD member writes to (the first, for the rare person in two)."""
-    agencies = agencies_of(request.user, AGENCY_ROLES)
-    agencies = [a for a in agencies if request.region is not None and a.region_id == request.region.pk]
+    agencies = agencies_of(request.user, AGENCY_ROLES, region=request.region) if request.region else []
     if not agencies:
         raise PermissionDenied
     return agencies[0]

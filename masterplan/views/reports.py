@@ -53,11 +53,7 @@ def _report(request: HttpRequest, pk: int, action: str = "view") -> ProgressRepo
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The SKPD's reports, period by period: what is due, overdue, returned or approved."""
-    agencies = [
-        a
-        for a in agencies_of(request.user, AGENCY_ROLES)
-        if request.region is not None and a.region_id == request.region.pk
-    ]
+    agencies = agencies_of(request.user, AGENCY_ROLES, region=request.region) if request.region else []
     if not agencies:
         if Role.COORDINATOR in roles_of(request.user, request.region) or request.user.is_superuser:
             return redirect("masterplan:review_queue")
@@ -101,7 +97,7 @@ def start(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a programme and a period."))
         return redirect("masterplan:my_reports")
     programme = get_for_user(request.user, Programme.objects.select_related("masterplan__region"), pk=programme_id)
-    agencies = [a for a in agencies_of(request.user, AGENCY_ROLES) if a.region_id == programme.masterplan.region_id]
+    agencies = agencies_of(request.user, AGENCY_ROLES, region=programme.masterplan.region)
     if not agencies or not can(request.user, "view", programme):
         raise PermissionDenied
     agency = next((a for a in agencies if a.pk == programme.lead_agency_id), agencies[0])
