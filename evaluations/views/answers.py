@@ -24,6 +24,7 @@ from masterplan.forms_reports import ReasonForm
 from masterplan.models import Evidence
 from masterplan.services.evidence import evidence_upload
 from smartcity.lib.forms import add_service_errors
+from smartcity.lib.views import act_and_redirect
 
 
 @login_required
@@ -105,14 +106,8 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, answer: Answer) -> HttpResponse:
-    try:
-        services.answer_submit(answer=answer, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The answer was submitted to DKISP."))
-    return redirect(answer)
+    return act_and_redirect(request, lambda: services.answer_submit(answer=answer, by=request.user),
+                            success=_("The answer was submitted to DKISP."), to=answer)  # fmt: skip
 
 
 @login_required
@@ -125,13 +120,8 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_verify(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_answer(request, pk, REVIEW)
-    try:
-        services.answer_verify(answer=answer, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The answer was verified."))
-    return redirect(answer)
+    return act_and_redirect(request, lambda: services.answer_verify(answer=answer, by=request.user),
+                            success=_("The answer was verified."), to=answer)  # fmt: skip
 
 
 @login_required

@@ -38,6 +38,7 @@ from masterplan.forms_reports import ReasonForm
 from masterplan.models import Dimension
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
+from smartcity.lib.views import act_and_redirect
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_IMPORT = "questionnaire_import"
@@ -306,13 +307,8 @@ def readiness(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lock(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _coordinator_cycle(request, pk)
-    try:
-        cycles.cycle_lock(cycle=cycle, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The cycle is locked: no answer can change any more."))
-    return redirect(cycle)
+    return act_and_redirect(request, lambda: cycles.cycle_lock(cycle=cycle, by=request.user),
+                            success=_("The cycle is locked: no answer can change any more."), to=cycle)  # fmt: skip
 
 
 @login_required

@@ -42,6 +42,7 @@ from masterplan.services import reports as services
 from masterplan.services.evidence import evidence_upload
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
+from smartcity.lib.views import act_and_redirect
 
 PAGE_SIZE = 50
 
@@ -229,14 +230,8 @@ def _rebound(request: HttpRequest, saved: ProgressReport, rows: Any, library: An
 
 
 def _submit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
-    try:
-        services.report_submit(report=report, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(report)
-    messages.success(request, _("The report was submitted to DKISP for review."))
-    return redirect(report)
+    return act_and_redirect(request, lambda: services.report_submit(report=report, by=request.user),
+                            success=_("The report was submitted to DKISP for review."), to=report)  # fmt: skip
 
 
 @login_required
@@ -249,13 +244,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, REVIEW)
-    try:
-        services.report_approve(report=report, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The report was approved and is now locked."))
-    return redirect(report)
+    return act_and_redirect(request, lambda: services.report_approve(report=report, by=request.user),
+                            success=_("The report was approved and is now locked."), to=report)  # fmt: skip
 
 
 def _decide_with_reason(request: HttpRequest, pk: int, *, reopen: bool) -> HttpResponse:
