@@ -88,7 +88,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering: ClassVar = ["dimension__order", "lens", "order", "code"]
+        ordering: ClassVar = ["dimension__order", "order", "code"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["questionnaire", "code"], name="question_code_unique_in_version"),
         ]

@@ -39,7 +39,7 @@ def answer_rows(*, user: User, cycle: EvaluationCycle) -> QuerySet[Answer]:
         visible(user, Answer.objects.filter(cycle=cycle))
         .select_related("question__dimension", "question__element", "agency", "carried_from__cycle")
         .annotate(deadline=Subquery(deadlines))
-        .order_by("question__dimension__order", "question__lens", "question__order", "question__code")
+        .order_by("question__dimension__order", "question__order", "question__code")
     )
 
 
@@ -190,7 +190,7 @@ def assessment_rows(cycle: EvaluationCycle, dimension: Dimension) -> list[tuple[
     """The questions of one dimension with their answer (and evidence) and current score (four queries)."""
     questions = list(
         Question.objects.filter(questionnaire_id=cycle.questionnaire_id, dimension=dimension)
-        .select_related("element").order_by("lens", "order", "code")
+        .select_related("element").order_by("order", "code")
     )  # fmt: skip
     answers = {
         a.question_id: a for a in Answer.objects.filter(cycle=cycle, question__in=questions).select_related("agency")

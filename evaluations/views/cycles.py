@@ -140,7 +140,7 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         questions = list(
             cycle.questionnaire.questions.select_related("dimension", "element")
             .prefetch_related("assignments__agency")
-            .order_by("dimension__order", "lens", "order")
+            .order_by("dimension__order", "order", "code")
         )
     assigned = {a.question_id: a for a in cycle.assignments.select_related("agency")}
     groups: dict[int, tuple[Dimension, list[tuple[Question, object]]]] = {}
@@ -167,7 +167,7 @@ def questionnaire_export(request: HttpRequest, pk: int) -> HttpResponse:
     if not cycle.questionnaire_id:
         raise Http404
     questions = cycle.questionnaire.questions.select_related("dimension", "element").order_by(
-        "dimension__order", "lens", "order", "code"
+        "dimension__order", "order", "code"
     )
     response = HttpResponse(questionnaire_io.export_xlsx(questions), content_type=XLSX)
     name = slugify(f"kuesioner-{cycle.year}-{cycle.stage}-v{cycle.questionnaire.version}")
