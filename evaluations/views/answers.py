@@ -22,7 +22,7 @@ from evaluations.services import answers as services
 from evaluations.views.common import get_answer
 from masterplan.forms_reports import ReasonForm
 from masterplan.models import Evidence
-from masterplan.services.evidence import evidence_upload
+from masterplan.views.evidence import evidence_with_new_files
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.views import act_and_redirect
 
@@ -69,18 +69,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None, request.FILES or None, instance=answer, library=library)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        added = []
-        for problem in getattr(request, "upload_errors", []):
-            form.add_error("new_files", problem)
-        for upload in form.cleaned_data.get("new_files") or []:
-            try:
-                result = evidence_upload(agency=answer.agency, by=request.user, upload=upload,
-                                         data={"kind": form.cleaned_data["new_files_kind"]})  # fmt: skip
-            except ValidationError as error:
-                form.add_error("new_files", error)
-                continue
-            added.append(result.evidence)
-        evidence = list(form.cleaned_data["evidence"]) + [e for e in added if e not in form.cleaned_data["evidence"]]
+        evidence = evidence_with_new_files(request, form, answer.agency)
         try:
             saved = services.answer_update(
                 answer=answer, by=request.user, expected_version=form.cleaned_data["version"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,11 @@ from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
 
 PAGE_SIZE = 25
+
+
+def already_stored(name: str, evidence: Evidence) -> str:
+    return _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.") % {
+        "name": name, "title": evidence.title}  # fmt: skip
 
 
 def _own_agency(request: HttpRequest) -> Agency:
@@ -80,11 +87,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             if result.created:
                 added.append(result.evidence)
             else:
-                messages.info(
-                    request,
-                    _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.")
-                    % {"name": upload_file.name, "title": result.evidence.title},
-                )
+                messages.info(request, already_stored(upload_file.name, result.evidence))
         if added:
             messages.success(request, _("%(n)s file(s) added to the library.") % {"n": len(added)})
         if not refused and not getattr(request, "upload_errors", []):
@@ -140,6 +143,29 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(evidence)
     messages.success(request, _("The evidence was deleted."))
     return redirect("masterplan:evidence_library")
+
+
+def evidence_with_new_files(request: HttpRequest, form: Any, agency: Agency) -> list[Evidence]:
+    """The form's chosen library entries plus its newly uploaded files, stored in `agency`'s library.
+
+    Shared by every form that takes evidence (reports, evaluation answers): a refused file becomes an error on
+    the `new_files` field naming the file, and the other files and fields go on.
+    """
+    chosen = list(form.cleaned_data["evidence"])
+    for problem in getattr(request, "upload_errors", []):
+        form.add_error("new_files", problem)
+    for upload_file in form.cleaned_data.get("new_files") or []:
+        try:
+            result = evidence_upload(agency=agency, by=request.user, upload=upload_file,
+                                     data={"kind": form.cleaned_data["new_files_kind"]})  # fmt: skip
+        except ValidationError as error:
+            form.add_error("new_files", error)
+            continue
+        if not result.created:
+            messages.info(request, already_stored(upload_file.name, result.evidence))
+        if result.evidence not in chosen:
+            chosen.append(result.evidence)
+    return chosen
 
 
 def _file_response(evidence: Evidence, *, inline: bool) -> FileResponse:

@@ -39,7 +39,7 @@ from masterplan.selectors.reports import (
     review_queue,
 )
 from masterplan.services import reports as services
-from masterplan.services.evidence import evidence_upload
+from masterplan.views.evidence import evidence_with_new_files
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
 from smartcity.lib.views import act_and_redirect
@@ -132,29 +132,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _upload_new_files(request: HttpRequest, form: ReportForm, report: ProgressReport) -> list[Evidence]:
-    """Store the form's new files in the agency's library; refused ones become errors naming the file."""
-    added = []
-    for problem in getattr(request, "upload_errors", []):
-        form.add_error("new_files", problem)
-    for upload in form.cleaned_data.get("new_files") or []:
-        try:
-            result = evidence_upload(
-                agency=report.agency, by=request.user, upload=upload, data={"kind": form.cleaned_data["new_files_kind"]}
-            )
-        except ValidationError as error:
-            form.add_error("new_files", error)
-            continue
-        if not result.created:
-            messages.info(
-                request,
-                _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.")
-                % {"name": upload.name, "title": result.evidence.title},
-            )
-        added.append(result.evidence)
-    return added
-
-
 def _conflict_rows(form: ReportForm, current: ProgressReport) -> list[tuple[str, Any, Any]]:
     """The fields someone else changed, beside what this user typed."""
     rows = []
@@ -178,8 +155,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None, instance=report, rows=rows, library=library)
     conflict: list[tuple[str, Any, Any]] = []
     if request.method == "POST" and form.is_valid():
-        added = _upload_new_files(request, form, report)
-        evidence = list(form.cleaned_data["evidence"]) + [e for e in added if e not in form.cleaned_data["evidence"]]
+        evidence = evidence_with_new_files(request, form, report.agency)
         try:
             saved = services.report_update(
                 report=report,
