@@ -17,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -186,6 +187,17 @@ def get_for_user(user: User, queryset: models.QuerySet[M], action: str = VIEW, *
     if action != VIEW and not can(user, action, obj):
         raise PermissionDenied
     return obj
+
+
+def get_many_for_user(user: User, queryset: models.QuerySet[M], pks: Iterable[int], action: str = VIEW) -> list[M]:
+    """Fetch ticked objects: 404 if any is hidden from the user, 403 if the user may not `action` one of them."""
+    wanted = set(pks)
+    objects = list(visible(user, queryset.filter(pk__in=wanted)))
+    if len(objects) != len(wanted):
+        raise Http404
+    if action != VIEW and scoped(user, action, queryset.model.objects.filter(pk__in=wanted)).count() != len(wanted):
+        raise PermissionDenied
+    return objects
 
 
 # --- Rules for this app's own models. -----------------------------------------------------------------

@@ -51,10 +51,6 @@ class CycleForm(forms.ModelForm):
         return cleaned
 
 
-class CarryForwardForm(CycleForm):
-    pass
-
-
 class AssessorsForm(forms.Form):
     assessors = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),

@@ -7,14 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from agencies.models import Region
 from agencies.permissions import User, visible
 from evaluations.models import Answer, AnswerEvidence, Assignment, EvaluationCycle, Lens, Question, Score
 from evaluations.scoring import Indices, ScoredItem, compute_indices
 from masterplan.models import Dimension, Evidence
+from smartcity.lib.queries import related_count
 
 
 def cycles_for(*, user: User, region: Region) -> QuerySet[EvaluationCycle]:
@@ -22,14 +22,7 @@ def cycles_for(*, user: User, region: Region) -> QuerySet[EvaluationCycle]:
 
 
 def _with_evidence_count(answers: QuerySet[Answer]) -> QuerySet[Answer]:
-    counts = (
-        AnswerEvidence.objects.filter(answer=OuterRef("pk"))
-        .order_by()
-        .values("answer")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return answers.annotate(evidence_count=Coalesce(Subquery(counts), 0))
+    return answers.annotate(evidence_count=related_count(AnswerEvidence, "answer"))
 
 
 def answer_rows(*, user: User, cycle: EvaluationCycle) -> QuerySet[Answer]:

@@ -17,6 +17,7 @@ from agencies.notifications import agency_emails, notify
 from evaluations.models import Answer, AnswerEvidence
 from evaluations.services.cycles import clean_reason, ensure_open
 from masterplan.models import Evidence
+from smartcity.lib.bulk import apply_each
 
 Actor = AbstractBaseUser | None
 Status = Answer.Status
@@ -138,10 +139,5 @@ def answer_return(*, answer: Answer, by: Actor, reason: str) -> Answer:
 
 
 def answer_bulk_verify(*, answers: Iterable[Answer], by: Actor) -> tuple[list[Answer], list[tuple[Answer, str]]]:
-    done, skipped = [], []
-    for answer in answers:
-        try:
-            done.append(answer_verify(answer=answer, by=by))
-        except ValidationError as error:
-            skipped.append((answer, " ".join(error.messages)))
-    return done, skipped
+    """Verify each submitted answer in its own transaction; return (verified, [(skipped, why)])."""
+    return apply_each(answers, lambda answer: answer_verify(answer=answer, by=by))

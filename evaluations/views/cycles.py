@@ -19,12 +19,11 @@ from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES, Role
-from agencies.permissions import CHANGE, CREATE, can, can_in_region, roles_of, scoped, visible
+from agencies.permissions import CHANGE, CREATE, can, can_in_region, get_many_for_user, roles_of
 from evaluations import questionnaire_io, selectors
 from evaluations.forms import (
     AssessorsForm,
     AssignForm,
-    CarryForwardForm,
     CycleForm,
     OfficialResultForm,
     QuestionnaireUploadForm,
@@ -38,7 +37,7 @@ from masterplan.forms_reports import ReasonForm
 from masterplan.models import Dimension
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
-from smartcity.lib.views import act_and_redirect
+from smartcity.lib.views import act_and_redirect, report_bulk_outcome
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_IMPORT = "questionnaire_import"
@@ -279,18 +278,16 @@ def answers_review(request: HttpRequest, pk: int) -> HttpResponse:
 def answers_bulk_verify(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _coordinator_cycle(request, pk)
     ids = [int(v) for v in request.POST.getlist("answer") if v.isdigit()]
-    answers = list(visible(request.user, Answer.objects.filter(cycle=cycle, pk__in=ids)).select_related(
-        "cycle__region", "question", "agency"))  # fmt: skip
-    if len(answers) != len(set(ids)):
-        raise Http404
-    if scoped(request.user, REVIEW, Answer.objects.filter(pk__in=ids)).count() != len(answers):
-        raise PermissionDenied
-    done, skipped = answer_services.answer_bulk_verify(answers=answers, by=request.user)
-    if done:
-        messages.success(request, _("%(n)s answer(s) verified.") % {"n": len(done)})
-    for answer, why in skipped:
-        messages.warning(request, f"{answer}: {why}")
-    if not ids:
+    if ids:
+        answers = get_many_for_user(
+            request.user,
+            Answer.objects.filter(cycle=cycle).select_related("cycle__region", "question", "agency"),
+            ids,
+            REVIEW,
+        )
+        done, skipped = answer_services.answer_bulk_verify(answers=answers, by=request.user)
+        report_bulk_outcome(request, done, skipped, _("%(n)s answer(s) verified."))
+    else:
         messages.warning(request, _("Tick the answers to verify first."))
     url = reverse("evaluations:answers_review", args=[cycle.pk])
     return redirect(url + "?" + QueryDict(request.POST.get("query", "")).urlencode())
@@ -376,7 +373,7 @@ def carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
     previous = _coordinator_cycle(request, pk)
     initial = {"year": previous.year + 1, "stage": previous.stage, "meeting_place": "",
                **{f"weight_{lens}": getattr(previous, f"weight_{lens}") for lens in Lens.values}}  # fmt: skip
-    form = CarryForwardForm(request.POST or None, initial=initial)
+    form = CycleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             cycle = cycles.cycle_carry_forward(previous=previous, by=request.user, data=form.cleaned_data)

@@ -84,9 +84,9 @@ def programme_list(*, user: User, masterplan: Masterplan) -> QuerySet[Programme]
     )
 
 
-def programme_detail_queryset(*, masterplan_region: Region | None = None) -> QuerySet[Programme]:
+def programme_detail_queryset() -> QuerySet[Programme]:
     """Everything the programme page shows; scoping happens in permissions.get_for_user."""
-    qs = Programme.objects.select_related("element__dimension", "lead_agency", "masterplan__region").prefetch_related(
+    return Programme.objects.select_related("element__dimension", "lead_agency", "masterplan__region").prefetch_related(
         Prefetch("supporting_agencies", queryset=Agency.objects.order_by("acronym")),
         Prefetch(
             "indicators",
@@ -95,7 +95,6 @@ def programme_detail_queryset(*, masterplan_region: Region | None = None) -> Que
             ),
         ),
     )
-    return qs if masterplan_region is None else qs.filter(masterplan__region=masterplan_region)
 
 
 def agency_programmes(*, user: User, agency: Agency, masterplan: Masterplan) -> tuple[list[Programme], list[Programme]]:

@@ -29,6 +29,7 @@ from masterplan.models import (
     ProgressReport,
     ReportEvidence,
 )
+from smartcity.lib.bulk import apply_each
 
 Actor = AbstractBaseUser | None
 Status = ProgressReport.Status
@@ -279,10 +280,4 @@ def report_bulk_approve(
     *, reports: Iterable[ProgressReport], by: Actor
 ) -> tuple[list[ProgressReport], list[tuple[ProgressReport, str]]]:
     """Approve each submitted report in its own transaction; return (approved, [(skipped, why)])."""
-    approved, skipped = [], []
-    for report in reports:
-        try:
-            approved.append(report_approve(report=report, by=by))
-        except ValidationError as error:
-            skipped.append((report, " ".join(error.messages)))
-    return approved, skipped
+    return apply_each(reports, lambda report: report_approve(report=report, by=by))

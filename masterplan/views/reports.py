@@ -23,9 +23,8 @@ from agencies.permissions import (
     can,
     can_in_region,
     get_for_user,
+    get_many_for_user,
     roles_of,
-    scoped,
-    visible,
 )
 from masterplan.forms_reports import ReasonForm, ReportFilter, ReportForm
 from masterplan.models import Evidence, Programme, ProgressReport
@@ -42,7 +41,7 @@ from masterplan.services import reports as services
 from masterplan.views.evidence import evidence_with_new_files
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
-from smartcity.lib.views import act_and_redirect
+from smartcity.lib.views import act_and_redirect, report_bulk_outcome
 
 PAGE_SIZE = 50
 
@@ -298,15 +297,8 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.warning(request, _("Tick the reports to approve first."))
         return redirect("masterplan:review_queue")
-    reports = list(visible(request.user, report_detail_queryset()).filter(pk__in=ids))
-    if len(reports) != len(set(ids)):
-        raise Http404
-    if scoped(request.user, REVIEW, ProgressReport.objects.filter(pk__in=ids)).count() != len(reports):
-        raise PermissionDenied
+    reports = get_many_for_user(request.user, report_detail_queryset(), ids, REVIEW)
     approved, skipped = services.report_bulk_approve(reports=reports, by=request.user)
-    if approved:
-        messages.success(request, _("%(n)s report(s) approved.") % {"n": len(approved)})
-    for report, why in skipped:
-        messages.warning(request, f"{report}: {why}")
+    report_bulk_outcome(request, approved, skipped, _("%(n)s report(s) approved."))
     # Back to the same filtered queue; the query string cannot change where the redirect goes.
     return redirect(reverse("masterplan:review_queue") + "?" + QueryDict(request.POST.get("query", "")).urlencode())

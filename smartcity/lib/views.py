@@ -21,3 +21,11 @@ def act_and_redirect(request: HttpRequest, action: Callable[[], object], *, succ
     else:
         messages.success(request, success)
     return redirect(to)
+
+
+def report_bulk_outcome(request: HttpRequest, done: list[Any], refused: list[tuple[Any, str]], success: str) -> None:
+    """Say how many succeeded (`success` has %(n)s) and, for each refused item, why."""
+    if done:
+        messages.success(request, success % {"n": len(done)})
+    for item, why in refused:
+        messages.warning(request, f"{item}: {why}")
