@@ -257,6 +257,11 @@ class Answer(models.Model):
         return self.status in self.EDITABLE
 
     @property
+    def is_carried_untouched(self) -> bool:
+        """Carried from last year and not saved, submitted or reviewed in this cycle yet."""
+        return self.carried_from_id is not None and self.version == 1
+
+    @property
     def has_value(self) -> bool:
         kind = self.question.kind
         Kind = Question.Kind
@@ -292,6 +297,9 @@ class Score(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     scored_at = models.DateTimeField(auto_now=True)
+    # The answer's version when this score was last saved: a higher version now means the submission changed
+    # after scoring (the cycle was unlocked and the SKPD edited it), which the assessor must be shown.
+    answer_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("score")
@@ -335,6 +343,8 @@ class OfficialResult(models.Model):
     final_index = models.DecimalField(_("final index"), max_digits=4, decimal_places=2, validators=SCORE)
     lens_indices = models.JSONField(_("index per lens"), default=dict, blank=True)
     dimension_indices = models.JSONField(_("index per dimension"), default=dict, blank=True)
+    # Why the letter's final index differs from the one computed from its lens figures and the cycle's weights.
+    difference_note = models.TextField(_("note on the difference"), blank=True)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     entered_at = models.DateTimeField(auto_now=True)
 
@@ -344,6 +354,29 @@ class OfficialResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.final_index}"
+
+
+class WindowExtension(models.Model):
+    """The coordinator's extension of the questionnaire window for one SKPD, past the cycle's `closes_on`."""
+
+    cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="extensions")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKPD"))
+    closes_on = models.DateField(_("extended until"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("window extension")
+        verbose_name_plural = _("window extensions")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["cycle", "agency"], name="extension_once_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} · {self.agency.acronym} → {self.closes_on}"
 
 
 class ReminderLog(models.Model):
