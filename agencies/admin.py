@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.forms import BaseFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 
 from agencies.audit import audit_record, snapshot
 from agencies.models import Agency, AuditEvent, Membership, Region
 from agencies.resources import AgencyResource, RegionResource
+from agencies.services import password_reset_send
 from smartcity.lib.admin import SpreadsheetAdminMixin
 
 
@@ -181,3 +187,35 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    """Django's user admin, audited, with a password link to send instead of a password to hand over."""
+
+    actions = ("send_password_reset",)
+
+    @admin.action(description=gettext_lazy("Send a link to set a new password"), permissions=("change",))
+    def send_password_reset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        sent = 0
+        for user in queryset.order_by("username"):
+            try:
+                password_reset_send(user=user, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, _("Password links sent: %(n)s.") % {"n": sent}, messages.SUCCESS)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        # Django's form sets the password itself; the event commits with it or not at all.
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                audit_record(actor=request.user, action="auth.password_changed", target=user)
+        return response

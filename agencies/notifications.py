@@ -37,12 +37,20 @@ def _emails(q: Q) -> list[str]:
     return list(rows)
 
 
+def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """`mail/<template>.txt` rendered in Indonesian: its first line is the subject, the rest the body."""
+    with translation.override("id"):
+        text = render_to_string(
+            f"mail/{template}.txt", {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+        ).strip()
+    subject, _, body = text.partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
 def notify(*, template: str, recipients: list[str], context: dict[str, Any]) -> None:
     """Render `mail/<template>.txt` (first line: subject) in Indonesian and queue it once the write commits."""
     if not recipients:
         return
-    with translation.override("id"):
-        text = render_to_string(f"mail/{template}.txt", {"site_url": settings.SITE_URL, **context}).strip()
-    subject, _, body = text.partition("\n")
-    payload = {"subject": subject.strip(), "body": body.strip() + "\n", "recipients": sorted(set(recipients))}
+    subject, body = render_mail(template, context)
+    payload = {"subject": subject, "body": body, "recipients": sorted(set(recipients))}
     transaction.on_commit(lambda: deliver_mail.enqueue(**payload))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
@@ -21,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import register_action_labels
+from agencies.audit import AuditedRefusal, register_action_labels, register_change_labels
 from agencies.models import AGENCY_ROLES, REGION_ROLES, Agency, Membership, Region, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -136,6 +137,9 @@ def _scope_q(user: User, action: str, model: type[models.Model]) -> Q | None:
             role_q = Q(**{f"{rule.region}__in": region_ids})
             if role in rule.role_filters:
                 role_q &= rule.role_filters[role](user)
+            if _is_many(model, rule.region):
+                # One subquery keeps each object once, and the role's filter applies to the same related row.
+                role_q = Q(pk__in=model._base_manager.filter(role_q).values("pk"))
             q |= role_q
     agency_members = [m for m in memberships_of(user) if m.role in allowed and m.role in AGENCY_ROLES]
     if agency_members:
@@ -213,11 +217,48 @@ register(
     ),
 )
 register(Region, Rule(region="pk", actions={VIEW: EVERYONE}, agency_roles_see_all=True))
+# People's accounts: a coordinator may send a password link to anyone with an active role in their region.
+register(
+    get_user_model(),
+    Rule(
+        region="memberships__region",
+        actions={VIEW: COORDINATORS, CHANGE: COORDINATORS},
+        role_filters={Role.COORDINATOR: lambda user: Q(memberships__is_active=True)},
+    ),
+)
+
+
+def ensure_not_own_submission(obj: models.Model, by: Any, *, action: str, region: Region | None) -> None:
+    """Separation of duties: whoever submitted a piece of work may not approve or verify it, even as coordinator.
+
+    Reads the submitter under a row lock inside the caller's transaction, so the decision holds for the write
+    that follows; the refusal is audited by `audit_refusals` on the service.
+    """
+    if by is None or not by.is_authenticated:
+        return
+    submitter = type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("submitted_by_id", flat=True)
+    if submitter.first() == by.pk:
+        raise AuditedRefusal(
+            str(_("You submitted this yourself; another coordinator must approve or verify it.")),
+            actor=by,
+            action=action,
+            target=obj,
+            region=region,
+        )
+
 
 register_action_labels(
     {
         "auth.login": _("Logged in"),
         "auth.logout": _("Logged out"),
+        "auth.password_changed": _("Password changed"),
+        "auth.password_reset_requested": _("Password reset requested"),
+        "auth.password_reset_throttled": _("Password reset refused: too many requests"),
+        "auth.password_reset_sent": _("Password link sent"),
+        "auth.password_reset_completed": _("Password reset completed"),
+        "admin.user.added": _("Account added in the admin"),
+        "admin.user.changed": _("Account changed in the admin"),
+        "admin.user.deleted": _("Account deleted in the admin"),
         "region.created": _("Region created"),
         "agency.created": _("Agency created"),
         "agency.updated": _("Agency changed"),
@@ -227,3 +268,5 @@ register_action_labels(
         "admin.import": _("Spreadsheet imported"),
     }
 )
+# Keys of the password reset events (no field of the user model).
+register_change_labels({"address": _("e-mail address (digest)"), "accounts": _("accounts")})

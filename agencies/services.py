@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
-from agencies.models import Agency, Membership, Region
+from agencies.models import Agency, AuditEvent, Membership, Region
+from agencies.tasks import deliver_password_reset
 
 AGENCY_FIELDS = ("name", "acronym", "kind", "email", "is_active", "predecessor")
 
@@ -69,3 +78,82 @@ def membership_revoke(*, by: AbstractBaseUser | None, membership: Membership) ->
         membership.is_active = False
         membership.save(update_fields=["is_active"])
         audit_record(actor=by, action="membership.revoked", target=membership, region=membership.region)
+
+
+# --- Accounts: password reset and change. -------------------------------------------------------------------
+# The audit log doubles as the reset throttle: every request leaves an event anyway, it is shared by every
+# app server (a per-process cache would not be), and it shows administrators who asked how often.
+
+RESET_WINDOW = dt.timedelta(hours=1)
+RESET_REQUESTED = "auth.password_reset_requested"
+RESET_THROTTLED = "auth.password_reset_throttled"
+
+
+def reset_address_key(email: str) -> str:
+    """A keyed digest of an address: requests are counted per address without keeping an address somebody
+    merely typed (an unknown one may be anyone's)."""
+    return salted_hmac("smartcity.password-reset-address", email.strip().lower()).hexdigest()[:32]
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, ip: str | None) -> bool:
+    """Mail a link to set a new password to the active accounts with `email`, unless that address or `ip` asked
+    too often in the last hour. Returns whether it went through; the page answers the same either way."""
+    key = reset_address_key(email)
+    recent = AuditEvent.objects.filter(created_at__gte=timezone.now() - RESET_WINDOW)
+    too_many = recent.filter(action=RESET_REQUESTED, changes__address=key).count() >= (
+        settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    )
+    if not too_many and ip:
+        from_ip = recent.filter(action__in=(RESET_REQUESTED, RESET_THROTTLED), ip_address=ip).count()
+        too_many = from_ip >= settings.PASSWORD_RESET_LIMIT_PER_IP
+    if too_many:
+        audit_record(actor=None, action=RESET_THROTTLED, changes={"address": key})
+        return False
+    # Django's PasswordResetForm rule: active accounts that have a password (none is set for a disabled login).
+    accounts = [
+        user
+        for user in get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk")
+        if user.has_usable_password()
+    ]
+    changes: dict[str, Any] = {"address": key}
+    if len(accounts) > 1:
+        changes["accounts"] = [user.get_username() for user in accounts]
+    audit_record(actor=None, action=RESET_REQUESTED, target=accounts[0] if accounts else None, changes=changes)
+    user_ids = [user.pk for user in accounts]
+    # Queued whether or not an account matched, so both answers cost the request the same work; the worker
+    # builds and sends the mail.
+    transaction.on_commit(lambda: deliver_password_reset.enqueue(user_ids=user_ids))
+    return True
+
+
+@transaction.atomic
+def password_reset_send(*, user: AbstractBaseUser, by: AbstractBaseUser, region: Region | None = None) -> None:
+    """A coordinator or administrator sends `user` a link to set a new password (never the password itself)."""
+    if not user.is_active:
+        raise ValidationError(_("%(name)s's account is deactivated.") % {"name": user.get_username()})
+    if not getattr(user, "email", ""):
+        raise ValidationError(_("%(name)s has no e-mail address to send the link to.") % {"name": user.get_username()})
+    audit_record(actor=by, action="auth.password_reset_sent", target=user, region=region)
+    sent_by = by.get_full_name() or by.get_username()  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: deliver_password_reset.enqueue(user_ids=[user.pk], sent_by=sent_by))
+
+
+@transaction.atomic
+def password_reset_complete(*, user: AbstractBaseUser, password: str, ip: str | None) -> None:
+    """Set the password chosen through a reset link (already validated by the form)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="auth.password_reset_completed", target=user)
+    # The lock-out page tells a locked-out person to reset their password: the new one lifts the pause of
+    # this (username, address) pair, and only that one, so someone guessing from elsewhere stays paused.
+    if ip:
+        axes_reset(ip=ip, username=user.get_username())
+
+
+@transaction.atomic
+def password_change(*, user: AbstractBaseUser, password: str) -> None:
+    """Set the user's own new password (already validated by the form)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="auth.password_changed", target=user)

@@ -32,28 +32,72 @@ def write_body(out: IO[bytes], kind: str, size: int) -> None:
     """A multipart body with one text field and one `size`-byte file, written 1 MB at a time."""
     if kind == "pdf":
         name, content_type = "laporan-besar.pdf", "application/pdf"
-        start, line, end = b"%PDF-1.7\n", b"% isi halaman laporan capaian smart city kabupaten banjar\n", b"%%EOF\n"
     else:
         name, content_type = "capaian-besar.csv", "text/csv"
-        start, line, end = (
-            b"No;Perangkat Daerah;Indikator;Capaian\r\n",
-            b"1;Dinas Komunikasi, Informatika dan Statistik;Layanan daring;87,5\r\n",
-            b"",
-        )
     out.write(
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\nLaporan besar\r\n'
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
         f"Content-Type: {content_type}\r\n\r\n".encode()
     )
-    block = line * (MB // len(line))
-    remaining = size - len(start) - len(end)
-    out.write(start)
-    while remaining > 0:
-        piece = block[:remaining]
-        out.write(piece)
-        remaining -= len(piece)
-    out.write(end)
+    if kind == "pdf":
+        write_pdf(out, size)
+    else:
+        start, line = (
+            b"No;Perangkat Daerah;Indikator;Capaian\r\n",
+            b"1;Dinas Komunikasi, Informatika dan Statistik;Layanan daring;87,5\r\n",
+        )
+        out.write(start)
+        write_filler(out, line, size - len(start))
     out.write(f"\r\n--{BOUNDARY}--\r\n".encode())
+
+
+def write_filler(out: IO[bytes], line: bytes, size: int) -> None:
+    block = line * (MB // len(line))
+    while size > 0:
+        piece = block[:size]
+        out.write(piece)
+        size -= len(piece)
+
+
+def write_pdf(out: IO[bytes], size: int) -> None:
+    """A real PDF (uploads are opened with pypdf) of about `size` bytes: one page per MB, each with a 1 MB stream.
+
+    Like a scanned report, almost all of it is page content, which the check never reads.
+    """
+    pages = max(1, size // MB)
+    stream_length = max(1, (size - 300 * pages - 500) // pages)
+    line = b"% isi halaman laporan capaian smart city kabupaten banjar\n"
+    written = 0
+    offsets: list[int] = []
+
+    def emit(data: bytes) -> None:
+        nonlocal written
+        out.write(data)
+        written += len(data)
+
+    def start_object(number: int) -> None:
+        offsets.append(written)
+        emit(b"%d 0 obj\n" % number)
+
+    emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    page_numbers = [3 + 2 * page for page in range(pages)]
+    start_object(1)
+    emit(b"<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+    start_object(2)
+    kids = b" ".join(b"%d 0 R" % number for number in page_numbers)
+    emit(b"<< /Type /Pages /Kids [%s] /Count %d >>\nendobj\n" % (kids, pages))
+    for number in page_numbers:
+        start_object(number)
+        emit(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>\nendobj\n" % (number + 1))
+        start_object(number + 1)
+        emit(b"<< /Length %d >>\nstream\n" % stream_length)
+        write_filler(out, line, stream_length)
+        written += stream_length
+        emit(b"\nendstream\nendobj\n")
+    xref_at = written
+    emit(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
+    emit(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    emit(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref_at))
 
 
 def peak_rss_mb() -> float:

@@ -9,13 +9,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region, Role
 from agencies.selectors import agency_choices
 from evaluations.models import Answer, EvaluationCycle, Lens, Question
 from masterplan.models import Dimension, Element, Evidence
-from smartcity.lib.forms import LocalDecimalField, MultipleFileField
+from smartcity.lib.forms import LocalDecimalField, MultipleFileField, format_local_number
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEIGHT_FIELDS = [f"weight_{lens}" for lens in Lens.values]
@@ -122,6 +123,38 @@ class AssignForm(forms.Form):
         return list(picked.values())
 
 
+class YesNoField(forms.TypedChoiceField):
+    """Yes/no radios. Their values are "true"/"false", so the stored True/False has to be spelt that way
+    for the saved radio to show as checked (str(True) is "True", which matches neither)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("true", _("Yes")), ("false", _("No"))], coerce=lambda v: v == "true",
+                         empty_value=None, widget=forms.RadioSelect, **kwargs)  # fmt: skip
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value
+
+
+class AnswerNumberField(LocalDecimalField):
+    """Shows a stored number as it was typed ("81,5", "1.250") instead of with the column's four decimals
+    ("81,5000"), in a form this field reads back to the same Decimal."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_local_number(value, grouping=get_language() != "en")
+        return value  # the user's own text when the form is shown again with an error
+
+
+class MultilineField(forms.CharField):
+    """Browsers send a textarea's line breaks as CRLF; keep the "\n" stored, so saving unchanged text is no change."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class AnswerForm(forms.ModelForm):
     """The right widget for the question's kind, an explanation, and evidence (library or new upload)."""
 
@@ -138,6 +171,7 @@ class AnswerForm(forms.ModelForm):
         model = Answer
         fields = ("narrative",)
         widgets = {"narrative": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"narrative": MultilineField}
 
     VALUE_FIELD = {
         Question.Kind.YES_NO: "value_bool",
@@ -153,10 +187,16 @@ class AnswerForm(forms.ModelForm):
         question = self.instance.question
         self.value_name = self.VALUE_FIELD[question.kind]
         self.fields["value"] = self._value_field(question)
+        stored = getattr(self.instance, self.value_name)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
-            self.initial["value"] = getattr(self.instance, self.value_name)
+            self.initial["value"] = stored
             self.initial["evidence"] = [e.pk for e in self.instance.evidence.all()]
+        if question.kind == Question.Kind.CHOICE and stored and stored not in question.choices:
+            # Carried from a questionnaire whose choices have since changed: no radio can show it, so say it.
+            self.fields["value"].help_text = _(
+                "The saved answer “%(value)s” is no longer one of the choices; it is kept until you choose one."
+            ) % {"value": stored}
         self.fields["evidence"].queryset = library
         self.fields["evidence"].label_from_instance = lambda e: (
             f"{e.title} ({e.get_kind_display()})" + (f" — {_('expired')}" if e.is_expired else "")
@@ -168,9 +208,7 @@ class AnswerForm(forms.ModelForm):
         label = _("Answer")
         kind = question.kind
         if kind == Question.Kind.YES_NO:
-            return forms.TypedChoiceField(label=label, required=False, widget=forms.RadioSelect,
-                                          choices=[("true", _("Yes")), ("false", _("No"))],
-                                          coerce=lambda v: v == "true", empty_value=None)  # fmt: skip
+            return YesNoField(label=label, required=False)
         if kind == Question.Kind.CHOICE:
             return forms.ChoiceField(label=label, required=False, widget=forms.RadioSelect,
                                      choices=[(c, c) for c in question.choices])  # fmt: skip
@@ -179,17 +217,28 @@ class AnswerForm(forms.ModelForm):
             return forms.TypedChoiceField(label=label, required=False, widget=forms.RadioSelect, choices=choices,
                                           coerce=int, empty_value=None)  # fmt: skip
         if kind == Question.Kind.NUMBER:
-            return LocalDecimalField(label=label, required=False, max_digits=18, decimal_places=4)
+            return AnswerNumberField(label=label, required=False, max_digits=18, decimal_places=4)
         if kind == Question.Kind.PERCENTAGE:
-            return LocalDecimalField(label=_("Answer (%)"), required=False, max_digits=7, decimal_places=4,
+            return AnswerNumberField(label=_("Answer (%)"), required=False, max_digits=7, decimal_places=4,
                                      min_value=Decimal(0), max_value=Decimal(100))  # fmt: skip
-        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+        return MultilineField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def _sent(self, name: str) -> bool:
+        # A radio group with nothing checked is left out of the request entirely: that is "not touched",
+        # never "blank it" (as Django's construct_instance skips omitted fields).
+        return not self.fields[name].widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name))
 
     def service_data(self) -> dict[str, Any]:
-        value = self.cleaned_data.get("value")
-        if self.value_name in ("value_choice", "value_text"):
-            value = value or ""
-        return {self.value_name: value, "narrative": self.cleaned_data.get("narrative", "")}
+        """The value and explanation to save, leaving out whichever the request did not carry at all."""
+        data: dict[str, Any] = {}
+        if self._sent("value"):
+            value = self.cleaned_data.get("value")
+            if self.value_name in ("value_choice", "value_text"):
+                value = value or ""
+            data[self.value_name] = value
+        if self._sent("narrative"):
+            data["narrative"] = self.cleaned_data.get("narrative", "")
+        return data
 
 
 class ScoreSheetForm(forms.Form):
@@ -237,8 +286,16 @@ class ScoreSheetForm(forms.Form):
 class OfficialResultForm(forms.Form):
     letter_number = forms.CharField(label=_("Result letter number"), max_length=120, required=False)
     letter_date = forms.DateField(label=_("Result letter date"), required=False, widget=DATE)
-    final_index = LocalDecimalField(label=_("Final index"), max_digits=4, decimal_places=2, min_value=Decimal(0),
-                                    max_value=Decimal(5))  # fmt: skip
+    final_index = LocalDecimalField(
+        label=_("Final index"), required=False, max_digits=4, decimal_places=2, min_value=Decimal(0),
+        max_value=Decimal(5), help_text=_("Left empty, it is computed from the five lens figures."),
+    )  # fmt: skip
+    difference_confirmed = forms.BooleanField(
+        label=_("The letter's final index differs from the one computed from its lens figures, and I confirm it"),
+        required=False,
+    )
+    difference_note = forms.CharField(label=_("Note on the difference"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -251,11 +308,54 @@ class OfficialResultForm(forms.Form):
                 max_value=Decimal(5),
             )  # fmt: skip
 
+    def lens_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("lens_")]
+
+    def dimension_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("dim_")]
+
+    def lens_figures(self) -> dict[str, Decimal]:
+        """The lens figures typed (or, unbound, shown), for the computed final index beside the field."""
+        if self.is_bound:
+            source = getattr(self, "cleaned_data", {})
+            return {k[5:]: v for k, v in source.items() if k.startswith("lens_") and v is not None}
+        return {k[5:]: v for k, v in self.initial.items() if k.startswith("lens_") and v is not None}
+
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "letter_number": data.get("letter_number", ""), "letter_date": data.get("letter_date"),
-            "final_index": data["final_index"],
-            "lens_indices": {k[5:]: v for k, v in data.items() if k.startswith("lens_") and v is not None},
+            "final_index": data.get("final_index"), "lens_indices": self.lens_figures(),
             "dimension_indices": {k[4:]: v for k, v in data.items() if k.startswith("dim_") and v is not None},
+            "difference_confirmed": data.get("difference_confirmed", False),
+            "difference_note": data.get("difference_note", ""),
         }  # fmt: skip
+
+
+class WindowExtensionForm(forms.Form):
+    """DKISP extends the questionnaire window for one SKPD of the cycle; the service checks dates and reason."""
+
+    agency = forms.ModelChoiceField(queryset=None, label=_("SKPD"))
+    closes_on = forms.DateField(widget=DATE, label=_("Extended until"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("At least 10 characters; the SKPD reads it in the mail."))  # fmt: skip
+
+    def __init__(self, *args: Any, cycle: EvaluationCycle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only SKPDs that answer questions in this cycle have a window to extend.
+        self.fields["agency"].queryset = (
+            agency_choices(region=cycle.region).filter(assignments__cycle=cycle).distinct().order_by("acronym")
+        )
+        self.fields["agency"].label_from_instance = lambda a: f"{a.acronym} — {a.name}"
+
+
+class LockForm(forms.Form):
+    """The coordinator's confirmation of a lock; the service decides whether the reason is needed."""
+
+    reason = forms.CharField(
+        label=_("Reason for locking now"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when the cycle is not ready or the questionnaire is still open; kept in the history."),
+    )

@@ -228,6 +228,15 @@ class Answer(models.Model):
     version = models.PositiveIntegerField(default=1)
     return_reason = models.TextField(_("reason for return"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Who submitted it: that person may not verify it too (separation of duties), whatever roles they hold.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,10 +30,8 @@ from evaluations.models import Answer, Lens, Question
 from masterplan.models import Dimension, Element
 
 # The escapes are the ones SafeXLSX uses, so every xlsx of the project reads and writes text the same way.
+from smartcity.lib.spreadsheet_guard import MB, ImportLimits, SpreadsheetRefused, XlsxBook, display_name, open_xlsx
 from smartcity.lib.spreadsheets import _xlsx_text, _xlsx_untext
-from smartcity.lib.uploads import clean_filename, inspect_upload
-
-logger = logging.getLogger(__name__)
 
 COLUMNS: list[str] = [
     "kode",
@@ -59,6 +56,27 @@ MAX_ROWS = 2_000
 SHEET_TITLE = "Kuesioner"
 GUIDE_TITLE = "Petunjuk"
 MAX_HEADER_COLUMNS = 100  # a hostile file may declare 16,384 columns; real headers end long before this
+# What an upload may hold, for a questionnaire of MAX_ROWS questions in 16 columns, with room to spare:
+# question texts, help and five level criteria come to ~2 KB a row (4 MB at MAX_ROWS), so 20 MB per sheet and
+# 10 MB of shared text are five times that, and 50,000 different texts cover every cell. A sheet row of 16
+# typed cells is ~50 elements (250,000 covers MAX_ROWS plus formatting). The template's styles.xml has ~100
+# elements; 50,000 (about 1.5 s and 30 MB for openpyxl to load) is what a heavily formatted Excel file has.
+# Measured with bench/import_hostile.py.
+LIMITS = ImportLimits(
+    max_rows=MAX_ROWS,
+    max_columns=MAX_HEADER_COLUMNS,
+    max_blank_rows=5_000,
+    max_sheet_elements=250_000,
+    max_sheet_bytes=20 * MB,
+    max_shared_strings_bytes=10 * MB,
+    max_shared_strings=50_000,
+    max_styles_bytes=5 * MB,
+    max_styles_elements=50_000,
+    max_part_bytes=2 * MB,
+    max_part_elements=20_000,
+    max_sheets=50,
+    max_line_chars=MB,
+)
 
 CODE_MAX_LENGTH: int = Question._meta.get_field("code").max_length  # type: ignore[assignment]
 # A choice is stored as the answer's value, so it must fit there.
@@ -314,33 +332,26 @@ def _write_guide(sheet: Worksheet) -> None:
 
 def parse_xlsx(upload: File) -> ParseResult:
     """Read an uploaded questionnaire sheet; every problem, of the file or of a row, is returned as a RowError."""
-    name = clean_filename(getattr(upload, "name", "") or "")
+    name = display_name(upload)
     try:
-        kind = inspect_upload(upload).kind
+        # The file is inspected (size, zip bomb, the size of each part) before any parser opens it, and the
+        # sheet is streamed: reading stops at the first limit crossed, and at MAX_ROWS + 1 questions.
+        with open_xlsx(upload, LIMITS, data_only=False) as book:
+            return _read_workbook(book, name)
+    except SpreadsheetRefused as error:
+        if error.code == "not_xlsx":
+            return _file_error(
+                _("“%(name)s” is not an Excel workbook (.xlsx); download the template, fill it in and upload it again.")
+                % {"name": name}
+            )
+        if error.code == "damaged":
+            return _unreadable(name)
+        if error.code == "too_many_rows":  # the reader's own count, of rows holding anything
+            return _too_many_rows()
+        return _file_error(" ".join(error.messages))
     except ValidationError as error:
         # A zip bomb, a program or a damaged file: the checker's own message says what it is.
         return _file_error(" ".join(error.messages))
-    if kind != "xlsx":
-        return _file_error(
-            _("“%(name)s” is not an Excel workbook (.xlsx); download the template, fill it in and upload it again.")
-            % {"name": name}
-        )
-    upload.seek(0)
-    try:
-        # Read-only streams the sheet, so memory stays flat even when a file declares a million rows.
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=False)
-    except Exception as exc:
-        # openpyxl raises many types (KeyError, ValueError, XML errors, ...) on files Excel did not write.
-        logger.info("Unreadable questionnaire %r: %r", name, exc)
-        return _unreadable(name)
-    try:
-        return _read_workbook(workbook, name)
-    except Exception as exc:
-        # Read-only mode parses lazily, so a broken sheet only shows itself while its rows are read.
-        logger.info("Unreadable questionnaire %r: %r", name, exc)
-        return _unreadable(name)
-    finally:
-        workbook.close()
 
 
 def _file_error(message: str) -> ParseResult:
@@ -354,12 +365,20 @@ def _unreadable(name: str) -> ParseResult:
     )
 
 
-def _read_workbook(workbook: Any, name: str) -> ParseResult:
-    if not workbook.worksheets:
+def _too_many_rows() -> ParseResult:
+    max_rows = number_format(LIMITS.max_rows, force_grouping=True)
+    return _file_error(
+        _("The file has more than %(max)s questions; split it into files of at most %(max)s rows.") % {"max": max_rows}
+    )
+
+
+def _read_workbook(book: XlsxBook, name: str) -> ParseResult:
+    if not book.sheet_titles:
         return _unreadable(name)
-    sheet = workbook.worksheets[0]
-    header_row = next(sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_HEADER_COLUMNS), ())
-    positions, header_error = _match_header([cell.value for cell in header_row])
+    rows = book.rows(0, max_columns=MAX_HEADER_COLUMNS)
+    first = next(rows, None)
+    header = [cell.value for cell in first[1]] if first is not None and first[0] == 1 else []
+    positions, header_error = _match_header(header)
     if header_error:
         return _file_error(header_error)
 
@@ -367,17 +386,13 @@ def _read_workbook(workbook: Any, name: str) -> ParseResult:
     result = ParseResult()
     first_line_of: dict[str, int] = {}
     position = 0
-    for line, cells in enumerate(sheet.iter_rows(min_row=2, max_col=max(positions.values()) + 1), start=2):
-        values = {column: (cells[i] if (i := positions[column]) < len(cells) else None) for column in COLUMNS}
+    for line, cells in rows:
+        values = {column: cells[positions[column]] for column in COLUMNS}
         if all(_is_blank(cell) for cell in values.values()):
             continue
         position += 1
-        if position > MAX_ROWS:
-            max_rows = number_format(MAX_ROWS, force_grouping=True)
-            return _file_error(
-                _("The file has more than %(max)s questions; split it into files of at most %(max)s rows.")
-                % {"max": max_rows}
-            )
+        if position > LIMITS.max_rows:
+            return _too_many_rows()  # returning closes the row stream: the rest of the sheet is never read
         parser = _RowParser(line, position, values, vocabulary)
         row, errors = parser.parse()
         # Checked on rows with other errors too, so that fixing those does not reveal a new one.

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import register_action_labels
 from agencies.models import Role
-from agencies.permissions import CHANGE, COORDINATORS, CREATE, VIEW, Rule, register
-from evaluations.models import Answer, EvaluationCycle
+from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, VIEW, Rule, register
+from evaluations.models import Answer, EvaluationCycle, WindowExtension
 
 SKPD_STAFF = frozenset({Role.OPERATOR, Role.HEAD})
 SUBMIT = "submit"
@@ -52,6 +52,20 @@ register(
         role_filters={Role.ASSESSOR: _assessed_cycles("cycle__")},
     ),
 )
+# An SKPD sees its own extension (its pages show the extended date); only DKISP grants or withdraws one.
+register(
+    WindowExtension,
+    Rule(
+        region="cycle__region",
+        agencies=("agency",),
+        actions={
+            VIEW: frozenset({Role.COORDINATOR, Role.OPERATOR, Role.HEAD}),
+            CHANGE: COORDINATORS,
+            CREATE: COORDINATORS,
+            DELETE: COORDINATORS,
+        },
+    ),
+)
 
 register_action_labels(
     {
@@ -66,9 +80,12 @@ register_action_labels(
         "answer.updated": _("Answer saved"),
         "answer.submitted": _("Answer submitted"),
         "answer.verified": _("Answer verified"),
+        "answer.verify_refused": _("Verification refused: own submission"),
         "answer.returned": _("Answer returned"),
         "score.saved": _("Score saved"),
         "note.saved": _("Assessment notes saved"),
         "result.official": _("Official result entered"),
+        "extension.granted": _("Questionnaire extended for an SKPD"),
+        "extension.revoked": _("Questionnaire extension withdrawn"),
     }
 )

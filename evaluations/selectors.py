@@ -3,15 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
+from typing import NamedTuple
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Replace, Trim
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
 from agencies.permissions import User, visible
-from evaluations.models import Answer, AnswerEvidence, Assignment, EvaluationCycle, Lens, Question, Score
+from evaluations.models import (
+    Answer,
+    AnswerEvidence,
+    Assignment,
+    EvaluationCycle,
+    Lens,
+    Question,
+    Score,
+    WindowExtension,
+)
 from evaluations.scoring import Indices, ScoredItem, compute_indices
 from masterplan.models import Dimension, Evidence
 from smartcity.lib.queries import related_count
@@ -52,8 +83,36 @@ def answer_detail_queryset() -> QuerySet[Answer]:
 
 # --- Readiness --------------------------------------------------------------------------------------------
 
-PROBLEMS = ("unanswered", "missing_evidence", "expired_evidence", "not_verified", "overdue")
-RED = {"unanswered", "missing_evidence", "overdue"}
+
+class Problem(models.TextChoices):
+    """What can still stop a cycle from being ready to lock; the first four are red, the others yellow."""
+
+    UNANSWERED = "unanswered", _("Unanswered")
+    CARRIED_UNTOUCHED = "carried_untouched", _("Carried over, not reviewed")
+    MISSING_EVIDENCE = "missing_evidence", _("Missing evidence")
+    OVERDUE = "overdue", _("Overdue")
+    NOT_VERIFIED = "not_verified", _("Not verified")
+    EXPIRED_EVIDENCE = "expired_evidence", _("Expired evidence")
+    OLD_EVIDENCE = "old_evidence", _("Evidence from an earlier year")
+
+
+PROBLEMS = tuple(Problem.values)
+RED = frozenset({Problem.UNANSWERED, Problem.CARRIED_UNTOUCHED, Problem.MISSING_EVIDENCE, Problem.OVERDUE})
+
+
+def _problem_label(problem: str, carried_year: int | None) -> str:
+    if problem == Problem.CARRIED_UNTOUCHED and carried_year:
+        return str(_("From %(year)s, not reviewed") % {"year": carried_year})
+    return str(Problem(problem).label)
+
+
+@dataclass(frozen=True)
+class ReadinessItem:
+    problem: str
+    label: str
+    answer_id: int
+    code: str
+    agency: str  # acronym
 
 
 @dataclass
@@ -61,8 +120,13 @@ class ReadinessLine:
     label: str
     key: str  # agency acronym or dimension code
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PROBLEMS, 0))
-    items: list[tuple[str, Answer]] = field(default_factory=list)
+    items: list[ReadinessItem] = field(default_factory=list)
     total: int = 0
+
+    @property
+    def cells(self) -> list[tuple[str, int, bool]]:
+        """(problem, count, whether it is a red problem) in the columns' order."""
+        return [(problem, self.counts[problem], problem in RED) for problem in PROBLEMS]
 
     @property
     def light(self) -> str:
@@ -73,63 +137,188 @@ class ReadinessLine:
         return "green"
 
 
+@dataclass(frozen=True)
+class Cause:
+    """One reason the cycle is not ready, as the banner and the lock page name it."""
+
+    key: str
+    label: str
+    count: int
+    red: bool
+
+
 @dataclass
 class Readiness:
     by_agency: list[ReadinessLine]
     by_dimension: list[ReadinessLine]
     unassigned: int
+    today: dt.date
+    closes_on: dt.date  # the questionnaire window's end, the latest SKPD extension included
+    carried_year: int | None = None  # the year the carried answers come from, for the labels
+
+    @property
+    def totals(self) -> dict[str, int]:
+        """Counts over the whole cycle (each answer belongs to exactly one SKPD)."""
+        totals = dict.fromkeys(PROBLEMS, 0)
+        for line in self.by_agency:
+            for problem, n in line.counts.items():
+                totals[problem] += n
+        return totals
+
+    @property
+    def answers(self) -> int:
+        return sum(line.total for line in self.by_agency)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to assess: no questionnaire, or no question in it."""
+        return not self.answers and not self.unassigned
 
     @property
     def light(self) -> str:
         lights = {line.light for line in self.by_agency}
-        if self.unassigned or "red" in lights:
+        if self.empty or self.unassigned or "red" in lights:
             return "red"
         return "yellow" if "yellow" in lights else "green"
 
+    @property
+    def ready(self) -> bool:
+        """Nothing red: yellow causes (unverified answers, old or expired evidence) are shown, not blocking.
+
+        Evidence from an earlier year is often still the right document (the 2021 Perbup of the masterplan), so
+        a warning that every cycle would carry must not make every lock need a reason.
+        """
+        return self.light != "red"
+
+    @property
+    def window_open(self) -> bool:
+        # As the SKPD-side write check sees it: the window closes at the end of its last day.
+        return self.today <= self.closes_on
+
+    def label(self, problem: str) -> str:
+        return _problem_label(problem, self.carried_year)
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return [(problem, self.label(problem)) for problem in PROBLEMS]
+
+    @property
+    def causes(self) -> list[Cause]:
+        """Only what is actually wrong, with its count: red causes first."""
+        causes = []
+        if self.empty:
+            causes.append(Cause("empty", _("No question is assigned yet"), 0, red=True))
+        if self.unassigned:
+            causes.append(Cause("unassigned", _("Questions not assigned"), self.unassigned, red=True))
+        causes += [Cause(problem, self.label(problem), n, problem in RED) for problem, n in self.totals.items() if n]
+        return sorted(causes, key=lambda cause: not cause.red)
+
+    def summary(self) -> dict[str, object]:
+        """What the lock's audit event keeps of the readiness at that moment (the non-zero counts)."""
+        return {
+            "readiness": self.light, "answers": self.answers,
+            **({"unassigned": self.unassigned} if self.unassigned else {}),
+            **{problem: n for problem, n in self.totals.items() if n},
+        }  # fmt: skip
+
+
+def _answered() -> Q:
+    """Answer.has_value, as a condition the database evaluates (`blank_text` is the trimmed text answer)."""
+    Kind = Question.Kind
+    return (
+        Q(question__kind=Kind.YES_NO, value_bool__isnull=False)
+        | (Q(question__kind=Kind.CHOICE) & ~Q(value_choice=""))
+        | Q(question__kind=Kind.LEVEL, value_level__isnull=False)
+        | Q(question__kind__in=[Kind.NUMBER, Kind.PERCENTAGE], value_number__isnull=False)
+        | (Q(question__kind=Kind.TEXT) & ~Q(trimmed_text=""))
+    )
+
+
+def _readiness_answers(cycle: EvaluationCycle, today: dt.date) -> tuple[QuerySet[Answer], dict[str, Q]]:
+    """The cycle's answers with what each problem is computed from, and each problem as a condition."""
+    reference = cycle.meeting_date or today  # evidence must still be valid on the day of the meeting
+    links = AnswerEvidence.objects.filter(answer=OuterRef("pk"))
+    deadlines = Assignment.objects.filter(cycle=cycle, question=OuterRef("question")).values("deadline")[:1]
+    # Python's str.strip() also drops newlines and tabs; SQL's TRIM only spaces.
+    text: F | Func = F("value_text")
+    for blank in ("\n", "\r", "\t"):
+        text = Replace(text, Value(blank), Value(""), output_field=TextField())
+
+    answers = Answer.objects.filter(cycle=cycle).annotate(
+        trimmed_text=Trim(text),
+        has_evidence=Exists(links),
+        has_expired_evidence=Exists(links.filter(evidence__valid_until__lt=reference)),
+        has_old_evidence=Exists(links.filter(evidence__document_date__lt=dt.date(cycle.year, 1, 1))),
+        deadline=Subquery(deadlines),
+    )
+    conditions = {
+        Problem.UNANSWERED: ~_answered(),
+        # Answer.is_carried_untouched: carried from last year and never saved, submitted or reviewed since.
+        Problem.CARRIED_UNTOUCHED: Q(carried_from__isnull=False, version=1),
+        Problem.MISSING_EVIDENCE: Q(question__evidence_required=True, has_evidence=False),
+        Problem.OVERDUE: Q(deadline__lt=today, status__in=Answer.EDITABLE),
+        Problem.NOT_VERIFIED: ~Q(status=Answer.Status.VERIFIED),
+        Problem.EXPIRED_EVIDENCE: Q(has_expired_evidence=True),
+        Problem.OLD_EVIDENCE: Q(has_old_evidence=True),
+    }
+    return answers, {str(k): v for k, v in conditions.items()}
+
+
+def _counted(answers: QuerySet[Answer], conditions: dict[str, Q], *group: str) -> QuerySet:
+    return (
+        answers.order_by().values(*group)
+        .annotate(total=Count("pk"), **{f"n_{p}": Count("pk", filter=q) for p, q in conditions.items()})
+    )  # fmt: skip
+
 
 def readiness(*, cycle: EvaluationCycle, today: dt.date) -> Readiness:
-    """Per SKPD and per dimension: what still stops the cycle from being ready to lock (five queries)."""
-    answers = list(
-        Answer.objects.filter(cycle=cycle).select_related("question__dimension", "agency")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only("id", "valid_until")))
+    """Per SKPD and per dimension: what still stops the cycle from being ready to lock.
+
+    Counted by the database (GROUP BY with conditional counts), so it costs seven queries at most whatever the
+    size of the questionnaire.
+    """
+    answers, conditions = _readiness_answers(cycle, today)
+    lines: dict[str, dict[str, ReadinessLine]] = {"agency": {}, "dimension": {}}
+    for row in _counted(answers, conditions, "agency__acronym", "agency__name"):
+        line = ReadinessLine(row["agency__name"], row["agency__acronym"], total=row["total"])
+        line.counts = {p: row[f"n_{p}"] for p in PROBLEMS}
+        lines["agency"][line.key] = line
+    dimensions = {d.pk: d for d in Dimension.objects.all()}
+    for row in _counted(answers, conditions, "question__dimension"):
+        dimension = dimensions[row["question__dimension"]]
+        line = ReadinessLine(dimension.name, dimension.code, total=row["total"])
+        line.counts = {p: row[f"n_{p}"] for p in PROBLEMS}
+        lines["dimension"][line.key] = line
+    flags = {f"is_{p}": Case(When(q, then=True), default=False, output_field=BooleanField())
+             for p, q in conditions.items()}  # fmt: skip
+    problem_rows = (
+        answers.filter(reduce(operator.or_, conditions.values())).annotate(**flags)
+        .values("pk", "question__code", "question__dimension__code", "agency__acronym", *flags)
         .order_by("agency__acronym", "question__dimension__order", "question__order", "question__code")
     )  # fmt: skip
-    deadlines = dict(Assignment.objects.filter(cycle=cycle).values_list("question_id", "deadline"))
-    reference = cycle.meeting_date or today
-    agencies: dict[str, ReadinessLine] = {}
-    dimensions: dict[str, ReadinessLine] = {}
-    for answer in answers:
-        found = []
-        if not answer.has_value:
-            found.append("unanswered")
-        evidence = list(answer.evidence.all())
-        if answer.question.evidence_required and not evidence:
-            found.append("missing_evidence")
-        if any(e.valid_until is not None and e.valid_until < reference for e in evidence):
-            found.append("expired_evidence")
-        if answer.status != Answer.Status.VERIFIED:
-            found.append("not_verified")
-        deadline = deadlines.get(answer.question_id)
-        if deadline is not None and deadline < today and answer.status in Answer.EDITABLE:
-            found.append("overdue")
-        dimension = answer.question.dimension
-        lines = (
-            agencies.setdefault(answer.agency.acronym, ReadinessLine(answer.agency.name, answer.agency.acronym)),
-            dimensions.setdefault(dimension.code, ReadinessLine(dimension.name, dimension.code)),
-        )
-        for line in lines:
-            line.total += 1
-            for problem in found:
-                line.counts[problem] += 1
-                line.items.append((problem, answer))
+    carried_year = cycle.previous.year if cycle.previous_id else None
+    labels = {problem: _problem_label(problem, carried_year) for problem in PROBLEMS}
+    for row in problem_rows:
+        for problem in PROBLEMS:
+            if row[f"is_{problem}"]:
+                item = ReadinessItem(problem, labels[problem], row["pk"], row["question__code"], row["agency__acronym"])
+                lines["agency"][row["agency__acronym"]].items.append(item)
+                lines["dimension"][row["question__dimension__code"]].items.append(item)
     unassigned = 0
     if cycle.questionnaire_id:
-        unassigned = cycle.questionnaire.questions.exclude(pk__in=[a.question_id for a in answers]).count()
-    order = {d.code: d.order for d in Dimension.objects.all()}
+        unassigned = (
+            Question.objects.filter(questionnaire_id=cycle.questionnaire_id)
+            .exclude(pk__in=Answer.objects.filter(cycle=cycle).values("question_id")).count()
+        )  # fmt: skip
+    extended = WindowExtension.objects.filter(cycle=cycle).aggregate(latest=Max("closes_on"))["latest"]
+    order = {d.code: d.order for d in dimensions.values()}
     return Readiness(
-        by_agency=sorted(agencies.values(), key=lambda line: line.key),
-        by_dimension=sorted(dimensions.values(), key=lambda line: order.get(line.key, 0)),
+        by_agency=sorted(lines["agency"].values(), key=lambda line: line.key),
+        by_dimension=sorted(lines["dimension"].values(), key=lambda line: order.get(line.key, 0)),
         unassigned=unassigned,
+        today=today,
+        closes_on=max(cycle.closes_on, extended) if extended else cycle.closes_on,
+        carried_year=carried_year,
     )
 
 
@@ -160,7 +349,11 @@ def previous_cycle(cycle: EvaluationCycle) -> EvaluationCycle | None:
 
 
 def headline(cycle: EvaluationCycle) -> dict[str, object]:
-    """Final, per-lens and per-dimension figures of a cycle: the official letter's where entered."""
+    """Final, per-lens and per-dimension figures of a cycle: the official letter's where entered.
+
+    Figures computed from an unfinished assessment are `provisional`: pages say so, with the coverage, and
+    never present them as the final index.
+    """
     official = getattr(cycle, "official_result", None)
     computed = cycle_indices(cycle)
     if official is not None:
@@ -170,30 +363,63 @@ def headline(cycle: EvaluationCycle) -> dict[str, object]:
             "by_lens": {lens: _dec(official.lens_indices.get(lens)) for lens in Lens.values},
             "by_dimension": {k: _dec(v) for k, v in official.dimension_indices.items()},
             "computed": computed,
+            "provisional": False,
         }
     return {"source": "computed", "final": computed.final, "by_lens": computed.by_lens,
-            "by_dimension": computed.by_dimension, "computed": computed}  # fmt: skip
+            "by_dimension": computed.by_dimension, "computed": computed,
+            "provisional": not computed.complete}  # fmt: skip
 
 
 def _dec(value: object) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
 
 
-def assessment_rows(cycle: EvaluationCycle, dimension: Dimension) -> list[tuple[Question, Answer | None, Score | None]]:
+class AssessmentRow(NamedTuple):
+    question: Question
+    answer: Answer | None
+    score: Score | None
+
+    @property
+    def changed_since_scored(self) -> bool:
+        """The SKPD changed the answer after this score was saved (the cycle was unlocked in between)."""
+        return (
+            self.answer is not None
+            and self.score is not None
+            and self.score.answer_version is not None
+            and self.answer.version > self.score.answer_version
+        )
+
+
+def assessment_rows(cycle: EvaluationCycle, dimension: Dimension) -> list[AssessmentRow]:
     """The questions of one dimension with their answer (and evidence) and current score (four queries)."""
     questions = list(
         Question.objects.filter(questionnaire_id=cycle.questionnaire_id, dimension=dimension)
         .select_related("element").order_by("order", "code")
     )  # fmt: skip
     answers = {
-        a.question_id: a for a in Answer.objects.filter(cycle=cycle, question__in=questions).select_related("agency")
+        a.question_id: a for a in Answer.objects.filter(cycle=cycle, question__in=questions)
+        .select_related("agency", "carried_from__cycle")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("stored_file")))
     }  # fmt: skip
     scores = {s.question_id: s for s in Score.objects.filter(cycle=cycle, question__in=questions)}
     for question in questions:
         if question.pk in answers:
             answers[question.pk].question = question  # the templates read the kind through the answer
-    return [(q, answers.get(q.pk), scores.get(q.pk)) for q in questions]
+    return [AssessmentRow(q, answers.get(q.pk), scores.get(q.pk)) for q in questions]
+
+
+def changed_since_scored(cycle: EvaluationCycle) -> dict[str, list[str]]:
+    """{dimension code: [question codes]} whose answer changed after it was scored (one query)."""
+    newer = Answer.objects.filter(cycle=cycle, question=OuterRef("question"), version__gt=OuterRef("answer_version"))
+    rows = (
+        Score.objects.filter(cycle=cycle, answer_version__isnull=False).filter(Exists(newer))
+        .order_by("question__dimension__order", "question__order", "question__code")
+        .values_list("question__dimension__code", "question__code")
+    )  # fmt: skip
+    changed: dict[str, list[str]] = defaultdict(list)
+    for dimension, code in rows:
+        changed[dimension].append(code)
+    return dict(changed)
 
 
 def assessment_progress(cycle: EvaluationCycle) -> dict[str, tuple[int, int]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from evaluations.views import answers, assessment, cycles
+from evaluations.views import answers, assessment, cycles, windows
 
 app_name = "evaluations"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("evaluasi/<int:pk>/hasil/", cycles.results, name="results"),
     path("evaluasi/<int:pk>/hasil-resmi/", cycles.official_result, name="official_result"),
     path("evaluasi/<int:pk>/lanjutkan/", cycles.carry_forward, name="carry_forward"),
+    path("evaluasi/<int:pk>/perpanjangan/", windows.extensions, name="extensions"),
+    path("evaluasi/<int:pk>/perpanjangan/<int:extension_pk>/cabut/", windows.extension_revoke, name="extension_revoke"),
     path("kuesioner/", answers.my_questions, name="my_questions"),
     path("jawaban/<int:pk>/", answers.answer_detail, name="answer"),
     path("jawaban/<int:pk>/ubah/", answers.answer_edit, name="answer_edit"),

@@ -9,6 +9,7 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
@@ -52,6 +53,8 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args: Any, rows: list[ProgressRow], library: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows
+        for name in ("budget_plan", "budget_realisation"):
+            self.fields[name].validators.append(MinValueValidator(Decimal(0), _("A budget cannot be negative.")))
         self.fields["evidence"].queryset = library
         self.fields["evidence"].label_from_instance = lambda e: f"{e.title} ({e.get_kind_display()})"
         if not self.is_bound:

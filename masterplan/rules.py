@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import register_action_labels
+from agencies.audit import register_action_labels, register_change_labels, register_change_values
 from agencies.models import Role
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
 from masterplan.models import Evidence, Indicator, Masterplan, Programme, ProgressReport
@@ -75,6 +75,7 @@ register_action_labels(
         "report.updated": _("Report saved"),
         "report.submitted": _("Report submitted"),
         "report.approved": _("Report approved"),
+        "report.approve_refused": _("Approval refused: own submission"),
         "report.returned": _("Report returned"),
         "report.reopened": _("Report reopened"),
         "evidence.uploaded": _("Evidence uploaded"),
@@ -82,3 +83,14 @@ register_action_labels(
         "evidence.deleted": _("Evidence deleted"),
     }
 )
+# Change keys that are no field of the event's target (reports' "realisation:<indicator>", indicators'
+# "target_<year>", evaluation answers' evidence count) or whose model's field has no translated name.
+register_change_labels(
+    {
+        "evidence": _("Evidence"),
+        "realisation": _("Realisation"),
+        "target": _("Target"),
+        "file": _("File"),
+    }
+)
+register_change_values({"funding_sources": Programme.Funding.choices})

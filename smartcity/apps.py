@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class SmartcityConfig(AppConfig):
     name = "smartcity"
     verbose_name = "Smart City"
+
+    def ready(self) -> None:
+        from smartcity.lib import lookups  # noqa: F401  (registers the overflow-safe integer `__in`)

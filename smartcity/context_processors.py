@@ -17,7 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = {m.role for m in here}
     user = getattr(request, "user", None)
     return {
-        "site_name": settings.SITE_NAME,
+        # Not "site_name": Django's auth views put the request's host under that name, and a view's context
+        # overrides a context processor's, so the log-in page would show "127.0.0.1:8000" as the brand.
+        "SITE_NAME": settings.SITE_NAME,
         "current_region": region,
         "user_regions": list({m.region_id: m.region for m in memberships}.values()),
         "nav_roles": sorted({m.get_role_display() for m in here}),

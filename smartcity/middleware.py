@@ -14,15 +14,10 @@ from django.utils.cache import patch_vary_headers
 from agencies.audit import client_ip
 from agencies.models import Region
 from agencies.permissions import memberships_of
+from smartcity.lib.client_ip import client_address
 
 SESSION_REGION_KEY = "smartcity_region_id"
 ADMIN_PREFIX = "/admin/"
-
-
-def _client_address(request: HttpRequest) -> str | None:
-    # Only REMOTE_ADDR: a forwarded-for header is client-controlled unless a trusted proxy rewrites it,
-    # and the proxy setup (TRUSTED_PROXY_COUNT) is applied to login throttling by axes itself.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class TenancyMiddleware:
@@ -35,7 +30,8 @@ class TenancyMiddleware:
         memberships = memberships_of(request.user)
         request.memberships = memberships  # type: ignore[attr-defined]
         request.region = self._resolve_region(request, memberships)  # type: ignore[attr-defined]
-        with client_ip(_client_address(request)):
+        # The same address login throttling sees (axes is configured with this function too).
+        with client_ip(client_address(request)):
             return self.get_response(request)
 
     @staticmethod

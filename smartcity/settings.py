@@ -5,8 +5,11 @@ Every variable is listed in README.md. Optional integrations switch on when thei
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -99,13 +102,25 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if "postgis" in DATABASES["default"]["ENGINE"] or "postgresql" in DATABASES["default"]["ENGINE"]:
+    # The quick start (SQLite) installs no PostgreSQL driver; without this, Django's error comes at the first query.
+    if not (find_spec("psycopg2") or find_spec("psycopg")):
+        raise ImproperlyConfigured(
+            "DATABASE_URL names PostgreSQL, but its driver psycopg2 is not installed. Run `make run` or `make test` "
+            "with this DATABASE_URL (they install requirements-postgres.txt), or "
+            "`pip install -r requirements-postgres.txt`."
+        )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the dev server and a worker from tripping over each other's locks.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file, not SQLite's shared in-memory database: that one locks whole tables and fails a second
+    # connection at once ("database table is locked"), so the concurrency tests could not run on SQLite.
+    # One file per process, so parallel test runs never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"smartcity-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and login throttling.
@@ -116,6 +131,10 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password reset links: valid for a day; at most this many requests an hour per e-mail address and per IP.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 10)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -133,7 +152,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+# Proxies in front of the app (each appends to X-Forwarded-For); 0 ignores forwarded headers entirely.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}.")
+# One answer for "the client's address", shared with the audit log (django-ipware under it).
+AXES_CLIENT_IP_CALLABLE = "smartcity.lib.client_ip.client_address"
 AXES_VERBOSE = False
 
 # --- Internationalisation: Indonesian first, English available.

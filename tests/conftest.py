@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -149,10 +150,24 @@ def client_for(user: AbstractBaseUser | None) -> Client:
     return client
 
 
+# The smallest PDF a PDF library opens (uploads are opened with pypdf) and a browser shows: one blank page and a
+# cross-reference table. Tests make distinct files with PDF_BYTES.replace(b"1.4", b"1.7"), which keeps every offset.
 PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _questionnaire_calendar() -> Iterator[None]:
+    # The fixtures' cycles are 2023's (questionnaire window 1–31 May 2023), and SKPD writes are refused once a
+    # window has closed: tests judge windows as on 15 May 2023 unless they pin another day themselves.
+    from evaluations.services.windows import pinned_today
+
+    with pinned_today(dt.date(2023, 5, 15)):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -479,7 +479,8 @@ def test_formula_payloads_get_an_apostrophe_in_csv(
 
     cells = [row[column] for row in raw.dict for column in columns]
     for payload in FORMULA_PAYLOADS:
-        assert f"'{payload}" in cells
+        # Text after a line break gets its own apostrophe: opened with ";" it can become a cell of its own.
+        assert f"'{payload}".replace("\r=", "\r'=") in cells
         assert payload not in cells
     if resource_class is AgencyResource:
         assert "''=already quoted" in cells

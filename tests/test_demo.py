@@ -118,10 +118,10 @@ class TestTheLoadedDemo:
         assert loaded["programmes"] == len(banjar.PROGRAMMES) == Programme.objects.count()
         assert loaded["indicators"] == Indicator.objects.count()
         assert loaded["updated"] == 0
-        assert loaded["cycles"] == EvaluationCycle.objects.count() == 2
+        assert loaded["cycles"] == EvaluationCycle.objects.count() == 3
         assert loaded["questionnaires"] == Questionnaire.objects.count() == 1
         assert loaded["questions"] == Question.objects.count() == len(demo_evaluations.QUESTIONS)
-        assert loaded["answers"] == Answer.objects.count() == 2 * len(demo_evaluations.QUESTIONS)
+        assert loaded["answers"] == Answer.objects.count() == 3 * len(demo_evaluations.QUESTIONS)
         assert loaded["scores"] == Score.objects.count()
         assert loaded["notes"] == AssessmentNote.objects.count()
         region = Region.objects.get(bps_code="6303")
@@ -433,7 +433,7 @@ class TestTheLoadedDemo:
         assert Decimal(3) <= indices.final <= Decimal("3.6")
 
     def test_the_2023_assessment_has_notes_per_dimension_and_overall(self, loaded: dict[str, int]) -> None:
-        cycle = EvaluationCycle.objects.get(year=2023)
+        cycle = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
         notes = list(cycle.notes.all())
 
         assert len(notes) == Dimension.objects.count() + 1
@@ -474,6 +474,28 @@ class TestTheLoadedDemo:
         assert len(answers.get(status=Answer.Status.RETURNED).return_reason) >= 10
         assert 0.3 <= statuses[Answer.Status.DRAFT] / answers.count() <= 0.7
         assert not cycle.scores.exists()
+
+    def test_2023_tahap_ii_is_locked_with_a_reason_and_half_scored(self, loaded: dict[str, int]) -> None:
+        cycle = EvaluationCycle.objects.get(year=2023, stage="Tahap II")
+        first = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
+        answers = Answer.objects.filter(cycle=cycle)
+
+        assert cycle.is_locked and cycle.previous == first
+        untouched = [a for a in answers.select_related("agency") if a.is_carried_untouched]
+        assert untouched and {a.agency.acronym for a in untouched} == {demo_evaluations.STAGE_TWO_UNTOUCHED}
+        assert answers.filter(status=Answer.Status.VERIFIED).count() == answers.count() - len(untouched)
+        lock = AuditEvent.objects.get(action="cycle.locked", target_id=str(cycle.pk))
+        assert lock.reason == demo_evaluations.STAGE_TWO_LOCK_REASON and lock.changes["carried_untouched"] == 3
+        indices = cycle_indices(cycle)
+        assert not indices.complete and 0.4 <= indices.scored / indices.total <= 0.6
+        assert set(cycle.scores.values_list("scored_by__username", flat=True)) == {"asesor"}
+        assert cycle_indices(first).complete  # Tahap I stays fully assessed
+        client = Client()
+        client.force_login(get_user_model().objects.get(username="asesor"))
+        overview = client.get(reverse("evaluations:assessment", args=[cycle.pk])).content.decode()
+        assert 'data-state="provisional"' in overview and "29 dari 53 dinilai" in overview
+        society = client.get(reverse("evaluations:assessment_dimension", args=[cycle.pk, "society"])).content.decode()
+        assert "dari 2023, belum diperiksa" in society
 
     def test_every_skpd_that_answers_has_an_operator_login(self, loaded: dict[str, int]) -> None:
         answering = set(Assignment.objects.values_list("agency__acronym", flat=True))
@@ -567,7 +589,7 @@ def test_load_demo_prints_a_one_line_summary(db: None) -> None:
     assert first.getvalue().count("\n") == 1
     assert "created 1 region" in first.getvalue()
     assert "programmes" in first.getvalue()
-    assert "2 evaluation cycles" in first.getvalue()
+    assert "3 evaluation cycles" in first.getvalue()
     assert "already up to date" in second.getvalue()
 
 

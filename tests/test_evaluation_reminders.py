@@ -101,7 +101,7 @@ def test_the_mails_wait_for_the_commit(evaluation: Evaluation, mailoutbox: list[
 
 
 def test_a_locked_cycle_gets_nothing(evaluation: Evaluation, run: Any) -> None:
-    cycle_lock(cycle=evaluation.cycle, by=evaluation.world.coordinator)
+    cycle_lock(cycle=evaluation.cycle, by=evaluation.world.coordinator, reason="Dikunci lebih awal untuk pengujian.")
 
     sent, _summary = run(days_before(7))
 

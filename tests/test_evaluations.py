@@ -27,7 +27,7 @@ from evaluations.services.cycles import (
     cycle_unlock,
     questionnaire_import,
 )
-from tests.conftest import CYCLE_2023, Evaluation, client_for, make_evidence, question_row
+from tests.conftest import CYCLE_2023, PDF_BYTES, Evaluation, client_for, make_evidence, question_row
 
 Status = Answer.Status
 
@@ -44,7 +44,7 @@ def fill(ev: Evaluation, *, verify: bool = True) -> None:
     )
     answer_update(answer=ev.level, by=w.operator_a, expected_version=ev.level.version, data={"value_level": 3})
     evidence_b = make_evidence(w.agency_b, w.operator_b, name="survei.pdf",
-                               content=b"%PDF-1.7\n% survei\n%%EOF\n")  # fmt: skip
+                               content=PDF_BYTES.replace(b"1.4", b"1.7"))  # fmt: skip
     answer_update(
         answer=ev.percentage,
         by=w.operator_b,
@@ -56,6 +56,10 @@ def fill(ev: Evaluation, *, verify: bool = True) -> None:
         answer_submit(answer=answer, by=user)
         if verify:
             answer_verify(answer=answer, by=w.coordinator)
+
+
+# Locking a cycle that is not ready needs a reason.
+EARLY_LOCK = "Dikunci lebih awal untuk pengujian."
 
 
 def refreshed(answer: Answer) -> Answer:
@@ -232,7 +236,7 @@ def test_operator_answers_with_the_right_widget_and_an_upload(evaluation) -> Non
         "value": "4",
         "narrative": "SK Dewan Smart City 2023.",
         "new_files_kind": "sk",
-        "new_files": SimpleUploadedFile("SK Dewan.pdf", b"%PDF-1.4\n% sk\n%%EOF\n"),
+        "new_files": SimpleUploadedFile("SK Dewan.pdf", PDF_BYTES.replace(b"1.4", b"1.3")),
         "action": "submit",
     }
     response = client.post(url, data)
@@ -326,17 +330,17 @@ def test_nobody_changes_a_locked_cycle_by_any_request(evaluation) -> None:
         answer_verify(answer=answer, by=w.coordinator)
 
 
-def test_unlock_needs_a_reason_and_is_refused_once_scoring_began(evaluation) -> None:
+def test_unlock_needs_a_reason_and_keeps_the_scores(evaluation) -> None:
     w = evaluation.world
-    cycle_lock(cycle=evaluation.cycle, by=w.coordinator)
+    cycle_lock(cycle=evaluation.cycle, by=w.coordinator, reason=EARLY_LOCK)
     with pytest.raises(ValidationError):
         cycle_unlock(cycle=evaluation.cycle, by=w.coordinator, reason="")
     cycle_unlock(cycle=evaluation.cycle, by=w.coordinator, reason="Satu jawaban DINKES perlu dilengkapi.")
     assert AuditEvent.objects.get(action="cycle.unlocked").reason.startswith("Satu jawaban")
-    cycle = cycle_lock(cycle=evaluation.cycle, by=w.coordinator)
+    cycle = cycle_lock(cycle=evaluation.cycle, by=w.coordinator, reason=EARLY_LOCK)
     scores_save(cycle=cycle, by=w.assessor, scores={evaluation.level.question: (Decimal(3), "")})
-    with pytest.raises(ValidationError):
-        cycle_unlock(cycle=cycle, by=w.coordinator, reason="Terlambat membuka kembali.")
+    cycle_unlock(cycle=cycle, by=w.coordinator, reason="Terkunci sebelum SKPD selesai.")
+    assert Score.objects.filter(cycle=cycle).count() == 1
 
 
 # --- Assessment -------------------------------------------------------------------------------------------
@@ -392,7 +396,7 @@ def test_only_the_assigned_assessor_of_a_locked_cycle_scores(evaluation) -> None
     w = evaluation.world
     with pytest.raises(ValidationError):
         scores_save(cycle=evaluation.cycle, by=w.assessor, scores={evaluation.level.question: (Decimal(3), "")})
-    cycle = cycle_lock(cycle=evaluation.cycle, by=w.coordinator)
+    cycle = cycle_lock(cycle=evaluation.cycle, by=w.coordinator, reason=EARLY_LOCK)
     with pytest.raises(ValidationError):
         note_save(cycle=cycle, by=w.operator_a, dimension=None, data={"strengths": "x"})
 
@@ -465,7 +469,7 @@ def test_evaluation_pages_keep_constant_queries(world, count: int, django_assert
             assert coordinator.get(url).status_code == 200, url
     with django_assert_max_num_queries(14):
         assert operator.get(reverse("evaluations:my_questions")).status_code == 200
-    cycle_lock(cycle=cycle, by=world.coordinator)
+    cycle_lock(cycle=cycle, by=world.coordinator, reason=EARLY_LOCK)
     cycle.assessors.add(world.assessor)
     assessor = client_for(world.assessor)
     with django_assert_max_num_queries(14):

@@ -226,7 +226,7 @@ def test_indicator_with_bad_numbers_keeps_input(world: World) -> None:
     response = client_for(world.coordinator).post(url, data)
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "Masukkan sebuah bilangan." in errors["baseline"]
+    assert "Tulis angka dengan digit 0–9, misalnya 1.250.000 atau 12,5." in errors["baseline"]
     assert "target_2021" in errors
     assert 'value="dua belas"' in response.content.decode()
     assert not Indicator.objects.filter(programme=world.programme_b).exists()

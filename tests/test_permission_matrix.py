@@ -56,6 +56,17 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "healthz": (NONE, {"GET": _expect(200), "POST": _expect(405)}),
     "favicon": (NONE, {"GET": _expect(301)}),
     "set_language": (NONE, {"POST": _expect(302)}),
+    # Accounts: the reset pages are for everyone (an empty POST shows the form's errors; a made-up link is
+    # the "no longer works" page); the coordinator's people page and links stop at the region's border.
+    "password_reset": (NONE, {"GET": _expect(200), "POST": _expect(200)}),
+    "password_reset_done": (NONE, {"GET": _expect(200)}),
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "x-y"}, {"GET": _expect(200)}),
+    "password_change": (NONE, {"GET": _expect(200, anonymous=LOGIN), "POST": _expect(200, anonymous=LOGIN)}),
+    "agencies:people": (NONE, {"GET": REVIEWERS}),
+    "agencies:send_password_reset": (
+        lambda w: {"pk": w.operator_a.pk},
+        {"GET": _expect(405, anonymous=LOGIN), "POST": _expect(403, anonymous=LOGIN, coordinator=302, outsider=404)},
+    ),
     "masterplan:overview": (NONE, {"GET": REGION_READ}),
     "masterplan:masterplan_update": (NONE, {"GET": REGION_CHANGE, "POST": REGION_CHANGE}),
     # The world's masterplan has no document yet: members get a 404, not a server error.
@@ -146,6 +157,17 @@ ANSWER_REVIEW = _expect(403, anonymous=LOGIN, coordinator=200, operator_b=404, a
 ASSESS_OPEN = _expect(403, anonymous=LOGIN, assessor=404, outsider=404)
 POST_ONLY = _expect(405, anonymous=LOGIN)
 
+
+def _extension_a(ev: Any) -> Any:
+    """Agency A's extension of the open cycle, granted by DKISP."""
+    import datetime as dt
+
+    from evaluations.services.windows import extension_grant
+
+    return extension_grant(cycle=ev.cycle, agency=ev.world.agency_a, closes_on=dt.date(2023, 6, 14),
+                           reason="Data survei belum lengkap.", by=ev.world.coordinator)  # fmt: skip
+
+
 EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "evaluations:cycles": (NONE, {"GET": _expect(200, anonymous=LOGIN, operator_a=302, operator_b=302, assessor=302)}),
     "evaluations:cycle_create": (NONE, {"GET": COORD_ONLY, "POST": COORD_ONLY}),
@@ -164,11 +186,17 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "evaluations:answers_review": (CYCLE, {"GET": CYCLE_CHANGE}),
     "evaluations:answers_bulk_verify": (CYCLE, {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")}),
     "evaluations:readiness": (CYCLE, {"GET": CYCLE_CHANGE}),
-    "evaluations:lock": (CYCLE, {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")}),
+    # A confirmation page; the fixture's cycle is not ready, so a POST without a reason shows the form again.
+    "evaluations:lock": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:unlock": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:results": (CYCLE, {"GET": CYCLE_CHANGE}),
     "evaluations:official_result": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:carry_forward": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
+    "evaluations:extensions": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
+    "evaluations:extension_revoke": (
+        lambda w: {"pk": w.cycle.pk, "extension_pk": _extension_a(w).pk},
+        {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")},
+    ),
     "evaluations:my_questions": (NONE, {"GET": SKPD_STAFF}),
     "evaluations:answer": (ANSWER_A, {"GET": ANSWER_READ}),
     "evaluations:answer_edit": (ANSWER_A, {"GET": ANSWER_WRITE, "POST": ANSWER_WRITE}),

@@ -27,6 +27,7 @@ from evaluations.questionnaire_io import (
 )
 from masterplan.framework import ensure_framework
 from masterplan.models import Dimension, Element
+from tests.conftest import PDF_BYTES
 
 Kind = Question.Kind
 
@@ -297,9 +298,7 @@ def test_more_than_2000_rows_is_a_file_error(framework: None) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        pytest.param(
-            "kuesioner.xlsx", b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n", "is not an Excel workbook", id="pdf"
-        ),
+        pytest.param("kuesioner.xlsx", PDF_BYTES, "is not an Excel workbook", id="pdf"),
         pytest.param("kuesioner.xlsx", b"kode;dimensi\nSG-01;governance\n", "is not an Excel workbook", id="csv"),
         pytest.param("kuesioner.xlsx", b"\x7fELF\x02\x01\x01" + bytes(64), "is a program", id="executable"),
         pytest.param("kuesioner.xlsx", b"", "is empty", id="empty"),

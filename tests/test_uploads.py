@@ -23,12 +23,16 @@ from openpyxl import Workbook
 from PIL import Image
 
 from smartcity.lib.uploads import CHUNK_SIZE, KINDS, Inspected, clean_filename, inspect_upload, validate_pdf
-from tests.conftest import World, client_for
+from tests.conftest import PDF_BYTES, World, client_for
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = PDF_BYTES  # PDFs are opened with pypdf: a test PDF must be one a PDF library can open
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def padded_pdf(filler: bytes) -> bytes:
+    """PDF with `filler` between its objects and its cross-reference table (whose offset moves with it)."""
+    xref_at = PDF.index(b"\nxref\n") + 1
+    padded = PDF.replace(b"\nxref\n", b"\n" + filler + b"\nxref\n")
+    return padded.replace(b"startxref\n%d" % xref_at, b"startxref\n%d" % (xref_at + len(filler) + 1))
 
 
 @pytest.mark.parametrize(
@@ -314,7 +318,7 @@ class ReadSpy(io.BytesIO):
 
 @pytest.mark.parametrize(
     "content",
-    [PDF + b"%" * 3_000_000, (CSV_ID * 40_000).encode()],
+    [padded_pdf(b"%" * 3_000_000), (CSV_ID * 40_000).encode()],
     ids=["pdf-3mb", "csv-3mb"],
 )
 def test_it_reads_in_chunks_never_the_whole_file(content: bytes, settings) -> None:
@@ -382,7 +386,7 @@ def test_it_refuses_an_empty_file() -> None:
 
 def test_it_refuses_an_oversize_file_with_both_sizes(settings) -> None:
     settings.MAX_UPLOAD_SIZE = 1024
-    error = refusal(PDF + b"%" * 4096, "besar.pdf")
+    error = refusal(PDF + b"%" * (4096 - len(PDF)), "besar.pdf")
     assert error.code == "too_large"
     assert error.messages == ["Berkas “besar.pdf” berukuran 4,0\xa0KB; batasnya 1,0\xa0KB."]
 

@@ -12,9 +12,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.audit import audit_record, diff, snapshot
+from agencies.audit import audit_record, audit_refusals, diff, snapshot
 from agencies.notifications import agency_emails, notify
+from agencies.permissions import ensure_not_own_submission
 from evaluations.models import Answer, AnswerEvidence
+from evaluations.services import windows
 from evaluations.services.cycles import clean_reason, ensure_open
 from masterplan.models import Evidence
 from smartcity.lib.bulk import apply_each
@@ -55,11 +57,13 @@ def answer_update(
     data: Mapping[str, Any],
     evidence: Iterable[Evidence] | None = None,
 ) -> Answer:
-    """Save a draft; refuses a locked cycle, a submitted or verified answer, and a stale version."""
+    """Save a draft (and its evidence); refuses a locked cycle, a closed window, a submitted or verified answer,
+    and a stale version."""
     ensure_open(answer.cycle)
+    before = _fresh(answer)
+    windows.ensure_window_open(cycle=before.cycle, agency=before.agency, today=windows.today())
     fields = {k: v for k, v in data.items() if k in ANSWER_FIELDS}
     _check_value(answer, fields)
-    before = _fresh(answer)
     if not Answer.objects.filter(pk=answer.pk, version=expected_version, status__in=Answer.EDITABLE).update(
         **fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
     ):
@@ -109,17 +113,26 @@ def _move(answer: Answer, *, from_states: Iterable[str], to: str, **extra: Any) 
 def answer_submit(*, answer: Answer, by: Actor) -> Answer:
     answer = _fresh(answer)
     ensure_open(answer.cycle)
+    windows.ensure_window_open(cycle=answer.cycle, agency=answer.agency, today=windows.today())
     problems = answer_problems(answer)
     if problems:
         raise ValidationError(problems)
-    answer = _move(answer, from_states=Answer.EDITABLE, to=Status.SUBMITTED, submitted_at=timezone.now())
+    answer = _move(
+        answer,
+        from_states=Answer.EDITABLE,
+        to=Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=by if by is not None and by.is_authenticated else None,
+    )
     audit_record(actor=by, action="answer.submitted", target=answer, region=answer.cycle.region)
     return answer
 
 
+@audit_refusals
 @transaction.atomic
 def answer_verify(*, answer: Answer, by: Actor) -> Answer:
     ensure_open(answer.cycle)
+    ensure_not_own_submission(answer, by, action="answer.verify_refused", region=answer.cycle.region)
     answer = _move(answer, from_states=[Status.SUBMITTED], to=Status.VERIFIED, verified_at=timezone.now(),
                    verified_by=by, return_reason="")  # fmt: skip
     audit_record(actor=by, action="answer.verified", target=answer, region=answer.cycle.region)

@@ -11,12 +11,23 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, Region, Role
 from agencies.notifications import agency_emails, notify
-from evaluations.models import Answer, AnswerEvidence, Assignment, EvaluationCycle, Lens, Question, Questionnaire
+from evaluations.models import (
+    Answer,
+    AnswerEvidence,
+    Assignment,
+    EvaluationCycle,
+    Lens,
+    Question,
+    Questionnaire,
+    Score,
+)
+from evaluations.selectors import Readiness, readiness
 from masterplan.models import Dimension, Element
 
 Actor = AbstractBaseUser | None
@@ -34,10 +45,23 @@ def clean_reason(reason: str) -> str:
     return reason
 
 
-def ensure_open(cycle: EvaluationCycle) -> None:
-    """Refuse any change to a locked cycle, whatever request asked for it."""
-    if EvaluationCycle.objects.filter(pk=cycle.pk, locked_at__isnull=False).exists():
+def hold_cycle(cycle: EvaluationCycle) -> EvaluationCycle:
+    """Lock the cycle's row until the caller's transaction ends, and return it as committed now.
+
+    Every write whose rule depends on the cycle's state (its lock, its window) reads that state through this row
+    lock, and lock/unlock change it under the same lock: whichever commits first, the other sees its result, so
+    an answer can never change after `locked_at` and a score never lands in an unlocked cycle. FOR NO KEY UPDATE
+    leaves rows that merely reference the cycle (new answers, scores, audit events) free to be inserted.
+    """
+    return EvaluationCycle.objects.select_for_update(no_key=True).get(pk=cycle.pk)
+
+
+def ensure_open(cycle: EvaluationCycle) -> EvaluationCycle:
+    """Refuse any change to a locked cycle, whatever request asked for it; must run inside the write's transaction."""
+    current = hold_cycle(cycle)
+    if current.is_locked:
         raise ValidationError(_("The %(cycle)s cycle is locked; nothing in it can be changed.") % {"cycle": cycle})
+    return current
 
 
 @transaction.atomic
@@ -201,26 +225,66 @@ def assign_questions(
 # --- Locking ----------------------------------------------------------------------------------------------
 
 
+def lock_refusal(report: Readiness) -> str:
+    """Why locking now needs a reason ("" when it does not): not ready, or the questionnaire still open."""
+    problems = []
+    if not report.ready:
+        problems.append(
+            _("The cycle is not ready (%(causes)s).")
+            % {"causes": ", ".join(f"{cause.label}: {cause.count}" if cause.count else str(cause.label)
+                                   for cause in report.causes if cause.red)}
+        )  # fmt: skip
+    if report.window_open:
+        problems.append(_("The questionnaire is open until %(date)s.") % {"date": date_format(report.closes_on)})
+    if not problems:
+        return ""
+    return (
+        " ".join(problems)
+        + " "
+        + _("To lock it anyway, give a reason of at least %(n)s characters.") % {"n": MIN_REASON_LENGTH}
+    )
+
+
 @transaction.atomic
-def cycle_lock(*, cycle: EvaluationCycle, by: Actor) -> EvaluationCycle:
-    if not EvaluationCycle.objects.filter(pk=cycle.pk, locked_at__isnull=True).update(
-        locked_at=timezone.now(), locked_by=by
-    ):
+def cycle_lock(*, cycle: EvaluationCycle, by: Actor, reason: str = "", today: dt.date | None = None) -> EvaluationCycle:
+    """Lock the cycle for the assessors. Locking before it is ready, or while the questionnaire is still open,
+    needs a reason; the audit event keeps it with the readiness counts of that moment."""
+    today = today or timezone.localdate()
+    # The row lock first, then the readiness read in the same transaction: a request that verifies or
+    # edits an answer after this read cannot slip in before the lock commits (ensure_open sees it locked).
+    locked = EvaluationCycle.objects.select_for_update(of=("self",)).select_related("region").get(pk=cycle.pk)
+    if locked.is_locked:
         raise ValidationError(_("The cycle is already locked."))
+    report = readiness(cycle=locked, today=today)
+    reason = (reason or "").strip()
+    refusal = lock_refusal(report)
+    if refusal and len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError({"reason": refusal})
+    locked.locked_at, locked.locked_by = timezone.now(), by
+    locked.save(update_fields=["locked_at", "locked_by"])
+    changes: dict[str, Any] = report.summary()
+    if report.window_open:
+        changes["window_closes_on"] = report.closes_on.isoformat()
+    audit_record(actor=by, action="cycle.locked", target=locked, region=locked.region, reason=reason,
+                 changes=changes)  # fmt: skip
     cycle.refresh_from_db()
-    audit_record(actor=by, action="cycle.locked", target=cycle, region=cycle.region)
     return cycle
 
 
 @transaction.atomic
 def cycle_unlock(*, cycle: EvaluationCycle, by: Actor, reason: str) -> EvaluationCycle:
+    """Open a locked cycle again, e.g. one locked by mistake. Scores already entered stay; the audit event
+    says how many, and the assessors see which answers change after their score."""
     reason = clean_reason(reason)
-    if cycle.scores.exists():
-        raise ValidationError(_("The assessors have started scoring; the cycle can no longer be unlocked."))
-    if not EvaluationCycle.objects.filter(pk=cycle.pk, locked_at__isnull=False).update(locked_at=None, locked_by=None):
+    locked = EvaluationCycle.objects.select_for_update(of=("self",)).select_related("region").get(pk=cycle.pk)
+    if not locked.is_locked:
         raise ValidationError(_("The cycle is not locked."))
+    kept = Score.objects.filter(cycle=locked).count()
+    locked.locked_at, locked.locked_by = None, None
+    locked.save(update_fields=["locked_at", "locked_by"])
+    audit_record(actor=by, action="cycle.unlocked", target=locked, region=locked.region, reason=reason,
+                 changes={"scores_kept": kept})  # fmt: skip
     cycle.refresh_from_db()
-    audit_record(actor=by, action="cycle.unlocked", target=cycle, region=cycle.region, reason=reason)
     return cycle
 
 

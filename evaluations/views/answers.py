@@ -19,6 +19,7 @@ from evaluations.forms import AnswerForm
 from evaluations.models import Answer, EvaluationCycle
 from evaluations.rules import REVIEW, SUBMIT
 from evaluations.services import answers as services
+from evaluations.services import windows
 from evaluations.views.common import get_answer
 from masterplan.forms_reports import ReasonForm
 from masterplan.models import Evidence
@@ -37,21 +38,29 @@ def my_questions(request: HttpRequest) -> HttpResponse:
                   .order_by("-year", "-opens_on"))  # fmt: skip
     wanted = request.GET.get("siklus", "")
     chosen = next((c for c in cycles if str(c.pk) == wanted), cycles[0] if cycles else None)
-    groups = []
+    groups, agency_windows = [], {}
     if chosen is not None:
         answers = list(selectors.answer_rows(user=request.user, cycle=chosen).filter(agency__in=agencies))
         groups = selectors.group_by_dimension(answers)
+        answering = [a for a in agencies if any(answer.agency_id == a.pk for answer in answers)]
+        agency_windows = windows.windows_for(cycle=chosen, agencies=answering, today=windows.today())
+        for answer in answers:
+            answer.window_open = agency_windows[answer.agency_id].is_open
     return render(request, "evaluations/my_questions.html", {
         "cycles": cycles, "cycle": chosen, "groups": groups, "today": timezone.localdate(),
+        "windows": list(agency_windows.values()),
     })  # fmt: skip
 
 
 @login_required
 def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_answer(request, pk)
+    may_change = can(request.user, CHANGE, answer)
+    window = windows.window_for(cycle=answer.cycle, agency=answer.agency, today=windows.today()) if may_change else None
     return render(request, "evaluations/answer_detail.html", {
         "answer": answer,
-        "can_edit": answer.is_editable and not answer.cycle.is_locked and can(request.user, CHANGE, answer),
+        "window": window,
+        "can_edit": answer.is_editable and not answer.cycle.is_locked and may_change and window.is_open,
         "can_review": not answer.cycle.is_locked and can(request.user, REVIEW, answer),
         "problems": services.answer_problems(answer) if answer.is_editable else [],
         "reason_form": ReasonForm(),
@@ -64,6 +73,11 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_answer(request, pk, CHANGE)
     if answer.cycle.is_locked or not answer.is_editable:
         messages.warning(request, _("This answer can no longer be changed."))
+        return redirect(answer)
+    # Checked before any uploaded file goes into the library; the service checks again inside its transaction.
+    window = windows.window_for(cycle=answer.cycle, agency=answer.agency, today=windows.today())
+    if not window.is_open:
+        messages.warning(request, window.closed_message)
         return redirect(answer)
     library = Evidence.objects.filter(agency=answer.agency).select_related("stored_file").order_by("title")
     form = AnswerForm(request.POST or None, request.FILES or None, instance=answer, library=library)
@@ -91,7 +105,9 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return _submit(request, saved)
             messages.success(request, _("The answer was saved as a draft."))
             return redirect(saved)
-    return render(request, "evaluations/answer_form.html", {"form": form, "answer": answer, "conflict": conflict})
+    return render(request, "evaluations/answer_form.html", {
+        "form": form, "answer": answer, "conflict": conflict, "window": window,
+    })  # fmt: skip
 
 
 def _submit(request: HttpRequest, answer: Answer) -> HttpResponse:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from evaluations.rules import ASSESS
 from evaluations.services import assessment
 from evaluations.views.common import get_cycle
 from masterplan.models import Dimension
+from masterplan.views.evidence import evidence_file_response
 from smartcity.lib.forms import add_service_errors
 
 
@@ -49,9 +51,11 @@ def assessment_overview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The overall notes were saved."))
             return redirect("evaluations:assessment", pk=cycle.pk)
     progress = selectors.assessment_progress(cycle)
-    dimensions = [(d, progress.get(d.code, (0, 0))) for d in Dimension.objects.all()]
+    changed = selectors.changed_since_scored(cycle)
+    dimensions = [(d, progress.get(d.code, (0, 0)), changed.get(d.code, [])) for d in Dimension.objects.all()]
     return render(request, "evaluations/assessment_overview.html", {
         "cycle": cycle, "dimensions": dimensions, "form": form, "indices": selectors.cycle_indices(cycle),
+        "changed_count": sum(len(codes) for codes in changed.values()),
     })  # fmt: skip
 
 
@@ -62,11 +66,11 @@ def assessment_dimension(request: HttpRequest, pk: int, code: str) -> HttpRespon
     rows = selectors.assessment_rows(cycle, dimension)
     note = cycle.notes.filter(dimension=dimension).first()
     initial = {k: getattr(note, k) for k in assessment.NOTE_FIELDS} if note else {}
-    for question, _answer, score in rows:
-        if score is not None:
-            initial[f"score_{question.pk}"] = score.value
-            initial[f"note_{question.pk}"] = score.note
-    form = ScoreSheetForm(request.POST or None, questions=[q for q, _a, _s in rows], initial=initial)
+    for row in rows:
+        if row.score is not None:
+            initial[f"score_{row.question.pk}"] = row.score.value
+            initial[f"note_{row.question.pk}"] = row.score.note
+    form = ScoreSheetForm(request.POST or None, questions=[row.question for row in rows], initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             assessment.scores_save(cycle=cycle, by=request.user, scores=form.scores())
@@ -76,15 +80,16 @@ def assessment_dimension(request: HttpRequest, pk: int, code: str) -> HttpRespon
         else:
             messages.success(request, _("The scores of %(dimension)s were saved.") % {"dimension": dimension.name})
             return redirect("evaluations:assessment", pk=cycle.pk)
-    sheet = [(q, a, s, form[f"score_{q.pk}"], form[f"note_{q.pk}"]) for q, a, s in rows]
+    sheet = [(row, form[f"score_{row.question.pk}"], form[f"note_{row.question.pk}"]) for row in rows]
     return render(request, "evaluations/assessment_dimension.html", {
         "cycle": cycle, "dimension": dimension, "sheet": sheet, "form": form,
         "dimensions": Dimension.objects.all(),
+        "changed": [row.question.code for row in rows if row.changed_since_scored],
     })  # fmt: skip
 
 
 @login_required
-def assessment_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+def assessment_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
     """Evidence attached to an answer of a cycle the user may assess or manage (never another file)."""
     cycle = get_cycle(request, pk)
     if not cycle.is_locked:
@@ -94,9 +99,4 @@ def assessment_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> File
     link = get_object_or_404(
         AnswerEvidence.objects.select_related("evidence__stored_file"), answer__cycle=cycle, evidence_id=evidence_pk
     )
-    evidence = link.evidence
-    response = FileResponse(evidence.stored_file.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.stored_file.content_type)  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return evidence_file_response(request, link.evidence)

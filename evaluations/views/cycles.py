@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,19 +25,22 @@ from evaluations.forms import (
     AssessorsForm,
     AssignForm,
     CycleForm,
+    LockForm,
     OfficialResultForm,
     QuestionnaireUploadForm,
 )
 from evaluations.models import Answer, EvaluationCycle, Lens, Question
 from evaluations.rules import REVIEW
+from evaluations.scoring import rounded
 from evaluations.services import answers as answer_services
 from evaluations.services import assessment, cycles
 from evaluations.views.common import get_cycle
 from masterplan.forms_reports import ReasonForm
 from masterplan.models import Dimension
 from smartcity.lib.forms import add_service_errors
+from smartcity.lib.ids import parse_id, parse_ids
 from smartcity.lib.pagination import paginate
-from smartcity.lib.views import act_and_redirect, report_bulk_outcome
+from smartcity.lib.views import report_bulk_outcome
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_IMPORT = "questionnaire_import"
@@ -261,8 +264,8 @@ def answers_review(request: HttpRequest, pk: int) -> HttpResponse:
     agency, dimension = request.GET.get("agency", ""), request.GET.get("dimension", "")
     if status in Answer.Status.values:
         rows = rows.filter(status=status)
-    if agency.isdigit():
-        rows = rows.filter(agency_id=int(agency))
+    if parse_id(agency):
+        rows = rows.filter(agency_id=parse_id(agency))
     if dimension:
         rows = rows.filter(question__dimension__code=dimension)
     page, query = paginate(request, rows, PAGE_SIZE)
@@ -277,7 +280,7 @@ def answers_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answers_bulk_verify(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _coordinator_cycle(request, pk)
-    ids = [int(v) for v in request.POST.getlist("answer") if v.isdigit()]
+    ids = parse_ids(request.POST.getlist("answer"))
     if ids:
         answers = get_many_for_user(
             request.user,
@@ -301,11 +304,26 @@ def readiness(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """The readiness summary and a confirmation; locking early (not ready, window open) needs a reason."""
     cycle = _coordinator_cycle(request, pk)
-    return act_and_redirect(request, lambda: cycles.cycle_lock(cycle=cycle, by=request.user),
-                            success=_("The cycle is locked: no answer can change any more."), to=cycle)  # fmt: skip
+    if cycle.is_locked:
+        messages.info(request, _("The cycle is already locked."))
+        return redirect(cycle)
+    today = timezone.localdate()
+    form = LockForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            cycles.cycle_lock(cycle=cycle, by=request.user, reason=form.cleaned_data["reason"], today=today)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The cycle is locked: no answer can change any more."))
+            return redirect(cycle)
+    report = selectors.readiness(cycle=cycle, today=today)
+    return render(request, "evaluations/lock.html", {
+        "cycle": cycle, "form": form, "readiness": report, "refusal": cycles.lock_refusal(report),
+    })  # fmt: skip
 
 
 @login_required
@@ -320,7 +338,7 @@ def unlock(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The cycle was unlocked."))
             return redirect(cycle)
-    return render(request, "evaluations/unlock.html", {"cycle": cycle, "form": form})
+    return render(request, "evaluations/unlock.html", {"cycle": cycle, "form": form, "scores": cycle.scores.count()})
 
 
 @login_required
@@ -352,7 +370,8 @@ def official_result(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if existing is not None:
         initial = {"letter_number": existing.letter_number, "letter_date": existing.letter_date,
-                   "final_index": existing.final_index,
+                   "final_index": existing.final_index, "difference_note": existing.difference_note,
+                   "difference_confirmed": bool(existing.difference_note),
                    **{f"lens_{k}": Decimal(v) for k, v in existing.lens_indices.items()},
                    **{f"dim_{k}": Decimal(v) for k, v in existing.dimension_indices.items()}}  # fmt: skip
     form = OfficialResultForm(request.POST or None, initial=initial)
@@ -364,7 +383,14 @@ def official_result(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The official result was saved."))
             return redirect("evaluations:results", pk=cycle.pk)
-    return render(request, "evaluations/official_result.html", {"cycle": cycle, "form": form})
+    # The final index the typed lens figures give, shown beside the letter's; the service decides what passes.
+    computed = assessment.official_final_from_lenses(cycle, form.lens_figures())
+    return render(request, "evaluations/official_result.html", {
+        "cycle": cycle, "form": form, "computed": computed and rounded(computed),
+        "computed_exact": computed and computed.quantize(Decimal("0.001"), ROUND_HALF_UP),
+        "show_confirmation": bool(form["difference_note"].value())
+        or any(name in form.errors for name in ("difference_confirmed", "difference_note")),
+    })  # fmt: skip
 
 
 @login_required

@@ -68,6 +68,15 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(default=1)
     return_reason = models.TextField(_("reason for return"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Who submitted it: that person may not approve it too (separation of duties), whatever roles they hold.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     decided_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from agencies.models import Agency, Region
 from agencies.permissions import User, visible
@@ -118,54 +119,154 @@ def due_date(period_type: str, year: int, period: int) -> dt.date:
     return period_end(period_type, year, period) + dt.timedelta(days=settings.REPORT_GRACE_DAYS)
 
 
-def report_slots(*, agency: Agency, masterplan: Masterplan, year: int, today: dt.date) -> list[ReportSlot]:
-    """Every (programme, period) of `year` the agency reports on, with its report or how late it is.
+def period_phase(period_type: str, year: int, period: int, today: dt.date) -> str | None:
+    """Where a lead SKPD stands with a period on `today`: None before it begins, then NOT_DUE, DUE, OVERDUE.
 
-    Periods that have not started yet are left out. Two queries whatever the number of programmes.
+    The one definition of "due" and "overdue": the slots of "Laporan saya" and the counts above it use it.
     """
+    months = 12 // PERIODS_PER_YEAR[period_type]
+    if dt.date(year, months * (period - 1) + 1, 1) > today:
+        return None
+    if today > due_date(period_type, year, period):
+        return SlotState.OVERDUE
+    if today > period_end(period_type, year, period):
+        return SlotState.DUE
+    return SlotState.NOT_DUE
+
+
+def report_slots(*, agency: Agency, masterplan: Masterplan, year: int, today: dt.date) -> list[ReportSlot]:
+    """Every (programme, period) of `year` the agency reports on, with its report or how late it is."""
+    return report_slots_for_years(agency=agency, masterplan=masterplan, years=[year], today=today)
+
+
+def report_slots_for_years(
+    *, agency: Agency, masterplan: Masterplan, years: Sequence[int], today: dt.date
+) -> list[ReportSlot]:
+    """The slots of every year in `years`, programme by programme, oldest period first.
+
+    Periods that have not started yet are left out. Two queries whatever the number of programmes and years.
+    """
+    if not years:
+        return []
     programmes = list(
-        Programme.objects.filter(masterplan=masterplan, start_year__lte=year, end_year__gte=year)
+        Programme.objects.filter(masterplan=masterplan, start_year__lte=max(years), end_year__gte=min(years))
         .filter(Q(lead_agency=agency) | Q(pk__in=Programme.objects.filter(supporting_agencies=agency).values("pk")))
         .select_related("element__dimension")
         .order_by("element__dimension__order", "element__order", "code")
     )
     reports = {
-        (r.programme_id, r.period): r
-        for r in ProgressReport.objects.filter(agency=agency, year=year, programme__masterplan=masterplan)
+        (r.programme_id, r.year, r.period): r
+        for r in ProgressReport.objects.filter(agency=agency, year__in=years, programme__masterplan=masterplan)
     }
     slots = []
     periods = PERIODS_PER_YEAR[masterplan.period_type]
-    months = 12 // periods
     for programme in programmes:
         role = "lead" if programme.lead_agency_id == agency.pk else "support"
-        for period in range(1, periods + 1):
-            if dt.date(year, months * (period - 1) + 1, 1) > today:
-                break  # the period has not begun
-            report = reports.get((programme.pk, period))
-            due = due_date(masterplan.period_type, year, period)
-            if report is not None and report.status != Status.DRAFT:
-                state = report.status
-            elif role == "support":
-                state = report.status if report else SlotState.OPTIONAL
-            elif today > due:
-                state = SlotState.OVERDUE
-            elif today > period_end(masterplan.period_type, year, period):
-                state = SlotState.DUE
-            else:
-                state = report.status if report else SlotState.NOT_DUE
-            slots.append(
-                ReportSlot(
-                    programme,
-                    role,
-                    year,
-                    period,
-                    period_label(masterplan.period_type, year, period),
-                    due,
-                    report,
-                    state,
+        for year in sorted(y for y in years if programme.start_year <= y <= programme.end_year):
+            for period in range(1, periods + 1):
+                phase = period_phase(masterplan.period_type, year, period, today)
+                if phase is None:
+                    break  # the period has not begun
+                report = reports.get((programme.pk, year, period))
+                if report is not None and report.status != Status.DRAFT:
+                    state = report.status
+                elif role == "support":
+                    state = report.status if report else SlotState.OPTIONAL
+                elif phase != SlotState.NOT_DUE:
+                    state = phase
+                else:
+                    state = report.status if report else SlotState.NOT_DUE
+                slots.append(
+                    ReportSlot(
+                        programme,
+                        role,
+                        year,
+                        period,
+                        period_label(masterplan.period_type, year, period),
+                        due_date(masterplan.period_type, year, period),
+                        report,
+                        state,
+                    )
                 )
-            )
     return slots
+
+
+@dataclass
+class ReportWork:
+    """What the SKPDs owe across every year, for the counts above "Laporan saya" and the year it opens on."""
+
+    overdue: int
+    returned: int
+    oldest_year: int | None  # the oldest year holding due, overdue or returned reports
+
+
+def _in_periods(pairs: Iterable[tuple[int, int]]) -> Q:
+    by_year: dict[int, list[int]] = {}
+    for year, period in pairs:
+        by_year.setdefault(year, []).append(period)
+    condition = Q(pk__in=[])  # matches nothing when no period qualifies
+    for year, periods in by_year.items():
+        condition |= Q(year=year, period__in=periods)
+    return condition
+
+
+def report_work(
+    *, agencies: Sequence[Agency], masterplan: Masterplan, years: Sequence[int], today: dt.date
+) -> ReportWork:
+    """Count the overdue and returned slots of `report_slots_for_years` in the database (two queries).
+
+    A lead SKPD owes one report per running programme and period; a slot is overdue or due when its period
+    says so (`period_phase`) and the SKPD has no report in it beyond a draft. Returned reports count for
+    lead and supporting SKPDs alike, as they show in the slots.
+    """
+    type_ = masterplan.period_type
+    phases = {
+        (year, period): period_phase(type_, year, period, today)
+        for year in years
+        for period in range(1, PERIODS_PER_YEAR[type_] + 1)
+    }
+    overdue_pairs = [pair for pair, phase in phases.items() if phase == SlotState.OVERDUE]
+    due_pairs = [pair for pair, phase in phases.items() if phase == SlotState.DUE]
+    begun_pairs = [pair for pair, phase in phases.items() if phase is not None]
+    # How many programmes each SKPD leads in each year; each owes a report for every period past its end.
+    running = Programme.objects.filter(masterplan=masterplan, lead_agency__in=agencies).aggregate(
+        **{f"y{year}": Count("pk", filter=Q(start_year__lte=year, end_year__gte=year)) for year in years}
+    )
+    led = Q(agency=F("programme__lead_agency"))
+    supported = Exists(
+        Programme.supporting_agencies.through.objects.filter(programme=OuterRef("programme"), agency=OuterRef("agency"))
+    )
+    handed_in = led & ~Q(status=Status.DRAFT)
+    per_year = {
+        row["year"]: row
+        for row in ProgressReport.objects.filter(
+            agency__in=agencies,
+            programme__masterplan=masterplan,
+            year__gte=F("programme__start_year"),
+            year__lte=F("programme__end_year"),
+        )
+        .filter(led | supported)
+        .order_by()  # the model's ordering would join the GROUP BY
+        .values("year")
+        .annotate(
+            handed_in_overdue=Count("pk", filter=handed_in & _in_periods(overdue_pairs)),
+            handed_in_due=Count("pk", filter=handed_in & _in_periods(due_pairs)),
+            returned=Count("pk", filter=Q(status=Status.RETURNED) & _in_periods(begun_pairs)),
+        )
+    }
+    overdue_total = returned_total = 0
+    oldest = None
+    for year in sorted(years):
+        programmes = running.get(f"y{year}") or 0
+        row = per_year.get(year, {})
+        overdue = programmes * sum(1 for y, _p in overdue_pairs if y == year) - row.get("handed_in_overdue", 0)
+        due = programmes * sum(1 for y, _p in due_pairs if y == year) - row.get("handed_in_due", 0)
+        returned = row.get("returned", 0)
+        overdue_total += overdue
+        returned_total += returned
+        if oldest is None and (overdue or due or returned):
+            oldest = year
+    return ReportWork(overdue=overdue_total, returned=returned_total, oldest_year=oldest)
 
 
 # --- DKISP's review queue -------------------------------------------------------------------------------

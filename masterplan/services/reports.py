@@ -18,9 +18,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.audit import audit_record, diff, snapshot
+from agencies.audit import audit_record, audit_refusals, diff, snapshot
 from agencies.models import Agency
 from agencies.notifications import agency_emails, coordinator_emails, notify
+from agencies.permissions import ensure_not_own_submission
 from masterplan.models import (
     PERIODS_PER_YEAR,
     Evidence,
@@ -99,6 +100,9 @@ def report_update(
 ) -> ProgressReport:
     """Save an editable report; raises ReportConflict when it changed since `expected_version`."""
     fields = {k: v for k, v in data.items() if k in REPORT_FIELDS}
+    negative = [k for k in ("budget_plan", "budget_realisation") if fields.get(k) is not None and fields[k] < 0]
+    if negative:
+        raise ValidationError(dict.fromkeys(negative, _("A budget cannot be negative.")))
     before = _refresh(report)
     updated = ProgressReport.objects.filter(pk=report.pk, version=expected_version, status__in=ProgressReport.EDITABLE)
     if not updated.update(**fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()):
@@ -194,7 +198,12 @@ def report_submit(*, report: ProgressReport, by: Actor) -> ProgressReport:
     if problems:
         raise ValidationError(problems)
     report = _transition(
-        report, from_states=ProgressReport.EDITABLE, to=Status.SUBMITTED, by=by, submitted_at=timezone.now()
+        report,
+        from_states=ProgressReport.EDITABLE,
+        to=Status.SUBMITTED,
+        by=by,
+        submitted_at=timezone.now(),
+        submitted_by=by if by is not None and by.is_authenticated else None,
     )
     audit_record(
         actor=by,
@@ -211,8 +220,10 @@ def report_submit(*, report: ProgressReport, by: Actor) -> ProgressReport:
     return report
 
 
+@audit_refusals
 @transaction.atomic
 def report_approve(*, report: ProgressReport, by: Actor) -> ProgressReport:
+    ensure_not_own_submission(report, by, action="report.approve_refused", region=_region(report))
     report = _transition(
         report,
         from_states=[Status.SUBMITTED],

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -20,6 +21,7 @@ from masterplan.forms_reports import EvidenceMetadataForm, EvidenceUploadForm
 from masterplan.models import Evidence
 from masterplan.selectors.evidence import evidence_library, evidence_uses, filter_library
 from masterplan.services.evidence import evidence_delete, evidence_update, evidence_upload
+from smartcity.lib.downloads import file_response
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
 
@@ -168,38 +170,24 @@ def evidence_with_new_files(request: HttpRequest, form: Any, agency: Agency) -> 
     return chosen
 
 
-def _file_response(evidence: Evidence, *, inline: bool) -> FileResponse:
+def evidence_file_response(request: HttpRequest, evidence: Evidence, *, inline: bool = False) -> HttpResponseBase:
+    """A library entry's bytes (permission already checked): its uploaded name's stem, its detected type."""
     stored = evidence.stored_file
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=not inline,
-        filename=evidence.original_name,
-        content_type=stored.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    policy = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
-    if inline:
-        # Chromium will not run its PDF viewer in a sandboxed document, so only non-PDF files get the sandbox.
-        policy += "; frame-ancestors 'self'"
-        if stored.content_type != "application/pdf":
-            policy = "sandbox; " + policy
-    else:
-        policy = "sandbox; " + policy + "; frame-ancestors 'none'"
-    response["Content-Security-Policy"] = policy
-    return response
+    return file_response(request, stored.file, content_type=stored.content_type, name=evidence.original_name,
+                         reference=f"sha256 {stored.sha256}", inline=inline)  # fmt: skip
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file"), pk=pk)
-    return _file_response(evidence, inline=False)
+    return evidence_file_response(request, evidence)
 
 
 @login_required
 @xframe_options_sameorigin
-def preview(request: HttpRequest, pk: int) -> FileResponse:
+def preview(request: HttpRequest, pk: int) -> HttpResponseBase:
     """PDFs and images shown inside our own pages; other types are only downloadable."""
     evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file"), pk=pk)
     if not evidence.stored_file.previewable:
         raise Http404
-    return _file_response(evidence, inline=True)
+    return evidence_file_response(request, evidence, inline=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from masterplan import selectors, services
 from masterplan.filters import ProgrammeFilter
 from masterplan.forms import IndicatorForm, MasterplanForm, ProgrammeForm
 from masterplan.models import Dimension, Indicator, Masterplan, Programme
+from smartcity.lib.downloads import file_response
 from smartcity.lib.forms import add_service_errors
 from smartcity.lib.pagination import paginate
 
@@ -255,17 +257,14 @@ def masterplan_update(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def masterplan_document(request: HttpRequest) -> FileResponse:
+def masterplan_document(request: HttpRequest) -> HttpResponseBase:
     """The adopted masterplan PDF, through the policy (media files are never served publicly)."""
     masterplan = _masterplan_or_404(request)
     if not masterplan.document:
         raise Http404
-    filename = slugify(masterplan.title) + ".pdf"
-    response = FileResponse(
-        masterplan.document.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # validate_pdf admitted only a PDF; the name comes from the title, never from the uploaded file.
+    name, reference = slugify(masterplan.title) + ".pdf", f"masterplan {masterplan.pk} document"
+    return file_response(request, masterplan.document, content_type="application/pdf", name=name, reference=reference)
 
 
 @login_required

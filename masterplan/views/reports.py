@@ -31,28 +31,49 @@ from masterplan.models import Evidence, Programme, ProgressReport
 from masterplan.rules import REVIEW, SUBMIT
 from masterplan.selectors import current_masterplan
 from masterplan.selectors.reports import (
+    SlotState,
     overall_progress,
     progress_rows,
     report_detail_queryset,
-    report_slots,
+    report_slots_for_years,
+    report_work,
     review_queue,
 )
 from masterplan.services import reports as services
 from masterplan.views.evidence import evidence_with_new_files
 from smartcity.lib.forms import add_service_errors
+from smartcity.lib.ids import parse_id, parse_ids
 from smartcity.lib.pagination import paginate
 from smartcity.lib.views import act_and_redirect, report_bulk_outcome
 
 PAGE_SIZE = 50
+Status = ProgressReport.Status
 
 
 def _report(request: HttpRequest, pk: int, action: str = "view") -> ProgressReport:
     return get_for_user(request.user, report_detail_queryset(), action, pk=pk)
 
 
+# The states "Laporan saya" can be filtered by, in the order the filter offers them.
+SLOT_FILTERS = (
+    SlotState.OVERDUE,
+    SlotState.DUE,
+    Status.RETURNED,
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.APPROVED,
+)
+ALL_YEARS = "all"
+
+
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    """The SKPD's reports, period by period: what is due, overdue, returned or approved."""
+    """The SKPD's reports, period by period: what is due, overdue, returned or approved.
+
+    It opens on the oldest year holding due, overdue or returned reports (an explicit ?year= wins), with the
+    overdue and returned counts of all years on top; ?state= lists one state, of every year unless a year is
+    chosen.
+    """
     agencies = agencies_of(request.user, AGENCY_ROLES, region=request.region) if request.region else []
     if not agencies:
         if Role.COORDINATOR in roles_of(request.user, request.region) or request.user.is_superuser:
@@ -63,15 +84,26 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         raise Http404(_("This region has no masterplan yet."))
     today = timezone.localdate()
     years = [y for y in masterplan.years if y <= today.year] or [masterplan.start_year]
-    try:
-        year = int(request.GET.get("year", years[-1]))
-    except ValueError:
-        year = years[-1]
-    if year not in years:
-        year = years[-1]
-    sections = [
-        (agency, report_slots(agency=agency, masterplan=masterplan, year=year, today=today)) for agency in agencies
-    ]
+    work = report_work(agencies=agencies, masterplan=masterplan, years=years, today=today)
+    state = request.GET.get("state", "")
+    if state not in SLOT_FILTERS:
+        state = ""
+    asked = request.GET.get("year", "")
+    year: int | None
+    if asked == ALL_YEARS:
+        year = None
+    elif parse_id(asked) in years:
+        year = int(asked)
+    elif state:
+        year = None  # a state's list shows every year unless one is chosen
+    else:
+        year = work.oldest_year or years[-1]
+    sections = []
+    for agency in agencies:
+        slots = report_slots_for_years(
+            agency=agency, masterplan=masterplan, years=years if year is None else [year], today=today
+        )
+        sections.append((agency, [s for s in slots if s.state == state] if state else slots))
     return render(
         request,
         "reports/my_reports.html",
@@ -79,6 +111,10 @@ def my_reports(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "year": year,
             "years": years,
+            "all_years": ALL_YEARS,
+            "state": state,
+            "states": SLOT_FILTERS,
+            "work": work,
             "masterplan": masterplan,
             "today": today,
         },
@@ -293,7 +329,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk_approve(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
-    ids = [int(v) for v in request.POST.getlist("report") if v.isdigit()]
+    ids = parse_ids(request.POST.getlist("report"))
     if not ids:
         messages.warning(request, _("Tick the reports to approve first."))
         return redirect("masterplan:review_queue")

@@ -1,10 +1,14 @@
-"""Banjar demo evaluation: the 2023 Tahap I cycle done end to end, and 2024 carried forward and half answered.
+"""Banjar demo evaluation: 2023 Tahap I done end to end, 2023 Tahap II locked and half scored, and 2024
+carried forward and half answered.
 
 2023: DKISP imports the questionnaire, assigns its questions to the SKPDs, the operators answer with evidence
 from their libraries, DKISP verifies (returning one answer for missing notulen first), locks the cycle, and
 the ministry's assessor scores it and writes the kekuatan/kelemahan/rekomendasi. 2024 starts from 2023 by
 carry-forward, so its answers are last year's drafts; about half have since been updated, some verified, one
-returned. Everything goes through the evaluation services, so every step is audited as it would be in use.
+returned. 2023 Tahap II (the ministry's second stage for the regions that passed the first) also starts from
+Tahap I: the SKPDs confirm their answers and DKISP verifies them, except DISDIK's, still untouched when the
+meeting date forced DKISP to lock with a reason; the assessor has scored three of the six dimensions, so its
+index is provisional. Everything goes through the evaluation services, so every step is audited as in use.
 
 Idempotent: cycles are found by (region, year, stage), questions by code, answers by (cycle, question) and
 library entries by (agency, title); a step already taken is skipped, so a second load calls no service.
@@ -23,7 +27,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agencies.models import Agency, Region
-from evaluations.models import Answer, AssessmentNote, EvaluationCycle, Lens, Question
+from evaluations.models import Answer, AssessmentNote, EvaluationCycle, Lens, Question, WindowExtension
 from evaluations.services.answers import answer_return, answer_submit, answer_update, answer_verify
 from evaluations.services.assessment import note_save, scores_save
 from evaluations.services.cycles import (
@@ -34,6 +38,7 @@ from evaluations.services.cycles import (
     cycle_set_assessors,
     questionnaire_import,
 )
+from evaluations.services.windows import extension_grant, pinned_today, today
 from masterplan.models import Dimension, Evidence
 from masterplan.services.evidence import evidence_upload
 from smartcity.demo import files
@@ -75,12 +80,13 @@ class CycleSpec:
     meeting_date: dt.date
     meeting_place: str
     weights: tuple[int, int, int, int, int]  # Baseline, Output, Outcome, Impact, Quick Win (%)
+    stage: str = STAGE
 
     @property
     def data(self) -> dict[str, object]:
         return {
             "year": self.year,
-            "stage": STAGE,
+            "stage": self.stage,
             "letter_number": self.letter_number,
             "opens_on": self.opens_on,
             "closes_on": self.closes_on,
@@ -99,6 +105,17 @@ CYCLE_2023 = CycleSpec(
     internal_deadline=dt.date(2023, 5, 26),
     meeting_date=dt.date(2023, 6, 12),
     meeting_place="Surabaya, Jawa Timur",
+    weights=(10, 20, 30, 20, 20),
+)
+CYCLE_2023_II = CycleSpec(
+    year=2023,
+    stage="Tahap II",
+    letter_number="B-1532/DJAI.5/AI.01.05/07/2023",
+    opens_on=dt.date(2023, 7, 3),
+    closes_on=dt.date(2023, 7, 28),
+    internal_deadline=dt.date(2023, 7, 21),
+    meeting_date=dt.date(2023, 8, 15),
+    meeting_place="Jakarta, DKI Jakarta",
     weights=(10, 20, 30, 20, 20),
 )
 CYCLE_2024 = CycleSpec(
@@ -954,17 +971,18 @@ class _Context:
 
 
 def load_evaluations(*, region: Region, agencies: dict[str, Agency], created: Callable[[str, object], None]) -> None:
-    """Create what is missing of the 2023 and 2024 Tahap I cycles; steps already taken are left alone."""
+    """Create what is missing of the 2023 (Tahap I and II) and 2024 cycles; steps already taken are left alone."""
     ctx = _Context(region, agencies, created)
     usernames = {COORDINATOR, ASSESSOR, *OPERATORS.values()}
     ctx.users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=usernames)}
     first = _first_cycle(ctx)
+    _stage_two(ctx, first)
     _second_cycle(ctx, first)
 
 
 def _find_cycle(ctx: _Context, spec: CycleSpec) -> EvaluationCycle | None:
     return (
-        EvaluationCycle.objects.filter(region=ctx.region, year=spec.year, stage=STAGE)
+        EvaluationCycle.objects.filter(region=ctx.region, year=spec.year, stage=spec.stage)
         .select_related("region", "questionnaire")
         .first()
     )
@@ -985,9 +1003,10 @@ def _first_cycle(ctx: _Context) -> EvaluationCycle:
     _assign(ctx, cycle, questions)
     if not cycle.is_locked:
         evidence = _library(ctx, CYCLE_2023.year, QUESTIONS)
-        for spec, answer in _answers(cycle, QUESTIONS):
-            if answer.status != Status.VERIFIED:
-                _answer_first_year(ctx, spec, answer, evidence)
+        with pinned_today(CYCLE_2023.internal_deadline):  # answered inside 2023's questionnaire window
+            for spec, answer in _answers(cycle, QUESTIONS):
+                if answer.status != Status.VERIFIED:
+                    _answer_first_year(ctx, spec, answer, evidence)
         cycle = cycle_lock(cycle=cycle, by=coordinator)
     assessor = ctx.user(ASSESSOR)
     if not cycle.assessors.filter(pk=assessor.pk).exists():
@@ -1085,11 +1104,17 @@ def _answer_first_year(
         answer_verify(answer=answer, by=coordinator)
 
 
-def _scores(ctx: _Context, cycle: EvaluationCycle, questions: dict[str, Question], assessor: AbstractBaseUser) -> None:
+def _scores(
+    ctx: _Context,
+    cycle: EvaluationCycle,
+    questions: dict[str, Question],
+    assessor: AbstractBaseUser,
+    specs: Iterable[QuestionSpec] = QUESTIONS,
+) -> None:
     """Score what is unscored or different, a page per dimension as the assessor works through the form."""
     current = {code: (value, note) for code, value, note in cycle.scores.values_list("question__code", "value", "note")}
     pages: dict[str, dict[Question, tuple[Decimal | None, str]]] = {}
-    for spec in QUESTIONS:
+    for spec in specs:
         if current.get(spec.code) != (spec.score, spec.score_note):
             pages.setdefault(spec.dimension, {})[questions[spec.code]] = (spec.score, spec.score_note)
     for page in pages.values():
@@ -1113,6 +1138,40 @@ def _notes(ctx: _Context, cycle: EvaluationCycle, assessor: AbstractBaseUser) ->
             ctx.created("notes", saved)
 
 
+STAGE_TWO_UNTOUCHED = "DISDIK"  # its answers are still Tahap I's when the cycle is locked
+STAGE_TWO_SCORED = ("governance", "branding", "economy")  # 29 of the 53 questions
+STAGE_TWO_LOCK_REASON = (
+    "Rapat Tahap II di Jakarta tanggal 15 Agustus 2023 tidak dapat ditunda; jawaban DISDIK tetap jawaban Tahap I "
+    "dan akan dikonfirmasi langsung kepada tim penilai."
+)
+
+
+def _stage_two(ctx: _Context, first: EvaluationCycle) -> EvaluationCycle:
+    """2023 Tahap II from Tahap I: confirmed and verified except DISDIK's, locked with a reason, half scored."""
+    coordinator = ctx.user(COORDINATOR)
+    cycle = _find_cycle(ctx, CYCLE_2023_II)
+    if cycle is None:
+        cycle = cycle_carry_forward(previous=first, by=coordinator, data=CYCLE_2023_II.data)
+        ctx.created("cycles", cycle)
+        for answer in cycle.answers.select_related("question"):
+            ctx.created("answers", f"{cycle} {answer.question.code} (carried)")
+    if not cycle.is_locked:
+        with pinned_today(CYCLE_2023_II.internal_deadline):  # confirmed inside Tahap II's questionnaire window
+            for spec, answer in _answers(cycle, QUESTIONS):
+                if spec.agency != STAGE_TWO_UNTOUCHED and answer.status == Status.DRAFT:
+                    answer = answer_submit(answer=answer, by=ctx.operator(spec))  # confirmed as carried
+                if answer.status == Status.SUBMITTED:
+                    answer_verify(answer=answer, by=coordinator)
+        cycle = cycle_lock(cycle=cycle, by=coordinator, reason=STAGE_TWO_LOCK_REASON)
+    assessor = ctx.user(ASSESSOR)
+    if not cycle.assessors.filter(pk=assessor.pk).exists():
+        cycle_set_assessors(cycle=cycle, by=coordinator, assessors=[*cycle.assessors.all(), assessor])
+    questions = {q.code: q for q in Question.objects.filter(questionnaire_id=cycle.questionnaire_id)}
+    scored = [spec for spec in QUESTIONS if spec.dimension in STAGE_TWO_SCORED]
+    _scores(ctx, cycle, questions, assessor, scored)
+    return cycle
+
+
 def _second_cycle(ctx: _Context, previous: EvaluationCycle) -> EvaluationCycle:
     """2024 from 2023: carried drafts, about half of them updated since; not locked."""
     cycle = _find_cycle(ctx, CYCLE_2024)
@@ -1125,10 +1184,29 @@ def _second_cycle(ctx: _Context, previous: EvaluationCycle) -> EvaluationCycle:
         return cycle
     updated = [spec for spec in QUESTIONS if spec.update is not None]
     library = _library(ctx, CYCLE_2024.year, updated)
-    for spec, answer in _answers(cycle, updated):
-        if spec.update is not None and answer.status == Status.DRAFT:  # as carried: its 2024 story is still to come
-            _answer_second_year(ctx, spec, spec.update, answer, library)
+    with pinned_today(CYCLE_2024.internal_deadline):  # updated inside 2024's questionnaire window
+        for spec, answer in _answers(cycle, updated):
+            if spec.update is not None and answer.status == Status.DRAFT:  # as carried: its 2024 story is to come
+                _answer_second_year(ctx, spec, spec.update, answer, library)
+    _extension(ctx, cycle)
     return cycle
+
+
+EXTENDED = "DINKES"  # two of its 2024 answers are still last year's drafts
+EXTENSION_REASON = (
+    "Rekap cakupan layanan telemedicine Puskesmas semester I 2024 baru selesai diverifikasi Dinas Kesehatan; "
+    "dua jawaban menunggu data tersebut."
+)
+
+
+def _extension(ctx: _Context, cycle: EvaluationCycle) -> None:
+    """DKISP extends the closed 2024 questionnaire for one SKPD, two weeks from the day the demo is loaded."""
+    agency = ctx.agencies[EXTENDED]
+    if WindowExtension.objects.filter(cycle=cycle, agency=agency).exists():
+        return
+    closes_on = max(today(), cycle.closes_on) + dt.timedelta(days=14)
+    # Not counted in the loader's summary, which has no line for extensions; the audit log has it.
+    extension_grant(cycle=cycle, agency=agency, closes_on=closes_on, reason=EXTENSION_REASON, by=ctx.user(COORDINATOR))
 
 
 def _answer_second_year(

@@ -8,7 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -44,8 +46,24 @@ def parse_indonesian_number(text: str) -> str:
     return value
 
 
+def format_local_number(value: Decimal | int, *, grouping: bool = True) -> str:
+    """A number as people write it in the page's language, without trailing zeros: "81,5", "1.250", "0".
+
+    Indonesian with grouping is what parse_indonesian_number reads back to the same Decimal. English inputs go
+    without grouping: with USE_THOUSAND_SEPARATOR off, Django's English parser refuses "1,250.5".
+    """
+    return number_format(Decimal(value).normalize(), use_l10n=True, force_grouping=grouping)
+
+
+# What a number may look like once grouping is removed. Python's Decimal() also takes "1_000", "١٢٣" (Arabic-Indic
+# digits), "NaN" and "Infinity": none of them is what a person means in a budget or a realisation, so they are refused.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
 class LocalDecimalField(forms.DecimalField):
     """A decimal field that understands Indonesian digit grouping whatever the page language."""
+
+    default_error_messages = {"invalid": _("Enter a number written with the digits 0–9, e.g. 1.250.000 or 12,5.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", DecimalInput())
@@ -54,12 +72,14 @@ class LocalDecimalField(forms.DecimalField):
         self.widget.is_localized = True
 
     def to_python(self, value: Any) -> Any:
-        if isinstance(value, str) and get_language() != "en":
-            value = parse_indonesian_number(value)
-            if not value:
+        if isinstance(value, str):
+            plain = parse_indonesian_number(value) if get_language() != "en" else value.strip().replace(",", "")
+            if not plain:
                 return None
+            if not _PLAIN_NUMBER.fullmatch(plain):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
             try:
-                return Decimal(value)
+                return Decimal(plain)
             except InvalidOperation:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)

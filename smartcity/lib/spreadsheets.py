@@ -5,6 +5,13 @@ spreadsheet opens it. XLSX cells are written with an explicit string type, so th
 imports back unchanged. CSV has no types, so such text gets a leading apostrophe (OWASP's advice), which
 our CSV import strips again.
 
+In CSV the trigger may hide behind what a spreadsheet skips or never shows (spaces, line breaks, control and
+zero-width characters, quotes) or be a full-width look-alike (＝＋－＠), and a cell may start inside our text:
+a file written with "," and opened with ";" as the separator (Excel under Indonesian regional settings) loses
+the quoting after its first field, so every "," ";" or line break inside a value can begin a new cell, and the
+other way round. The apostrophe therefore goes at the start of every such piece of text that would begin with
+a trigger; the import removes exactly those apostrophes again.
+
 XML turns a carriage return into a line feed when it is read, so XLSX text is written with the OOXML escape
 `_x000D_` (as Excel itself does) and unescaped on import; a literal `_xHHHH_` is escaped as `_x005F_xHHHH_`.
 """
@@ -14,37 +21,93 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import openpyxl
 import tablib
+from django.core.files import File
 from import_export.formats import base_formats
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from smartcity.lib.spreadsheet_guard import MB, ImportLimits, StoredUpload, Table, as_upload, read_table
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
+# What a formula starts with once a spreadsheet has skipped what stands before it (full-width and small forms
+# such as ＝ U+FF1D or ﹢ U+FE62 are folded to these by NFKC before the comparison).
+_FORMULA_STARTS = frozenset("=+-@")
+# Where a spreadsheet may start a new cell inside our text when it opens the file with the other separator.
+_CELL_BREAKS = frozenset(",;\r\n")
+# Character classes a spreadsheet skips or shows as nothing: controls, format characters (zero-width space
+# U+200B-U+200D, word joiner U+2060, BOM U+FEFF, direction marks) and separators (spaces).
+_HIDING_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def _hides(ch: str) -> bool:
+    return ch in "'\"" or ch.isspace() or unicodedata.category(ch) in _HIDING_CATEGORIES
+
+
+def _cell_needs_apostrophe(text: str, start: int, *, first: bool) -> bool:
+    """Whether the cell a spreadsheet could see from `start` on would begin a formula.
+
+    Leading apostrophes are skipped first, so the answer is the same with or without the one we add: that
+    keeps the escape undoable for every text ("'=x" is written "''=x").
+    """
+    i = start
+    while i < len(text) and text[i] == "'":
+        i += 1
+    # A value that starts with a tab or line break is refused outright (OWASP), a piece after a break only
+    # for a tab: the break itself is the next piece's business.
+    if i < len(text) and text[i] in ("\t\r\n" if first else "\t"):
+        return True
+    for ch in text[i:]:
+        if ch in _CELL_BREAKS:
+            return False
+        if _hides(ch):
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1] in _FORMULA_STARTS
+    return False
+
+
+def _cell_starts(text: str) -> list[int]:
+    return [0, *(i + 1 for i, ch in enumerate(text) if ch in _CELL_BREAKS)]
+
 
 def is_formula_like(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
-
-
-def _needs_apostrophe(value: str) -> bool:
-    # Text that already starts with apostrophes before a trigger ("'=x") gets one more, or the import
-    # could not tell it from an escaped "=x": the escape must be undoable for every text.
-    return value.lstrip("'").startswith(FORMULA_TRIGGERS)
+    """Whether a CSV spreadsheet could read (part of) this text as a formula, under "," or ";" parsing."""
+    return isinstance(value, str) and neutralise_text(value) != value
 
 
 def neutralise_text(value: Any) -> Any:
-    """The CSV form of a value: text that could start a formula gets a leading apostrophe."""
-    return f"'{value}" if isinstance(value, str) and _needs_apostrophe(value) else value
+    """The CSV form of a value: every piece of text that could start a formula gets a leading apostrophe."""
+    if not isinstance(value, str):
+        return value
+    pieces: list[str] = []
+    done = 0
+    for start in _cell_starts(value):
+        if _cell_needs_apostrophe(value, start, first=start == 0):
+            pieces += [value[done:start], "'"]
+            done = start
+    pieces.append(value[done:])
+    return "".join(pieces)
 
 
 def restore_text(value: Any) -> Any:
     """Undo `neutralise_text` on import."""
-    if isinstance(value, str) and value.startswith("'") and _needs_apostrophe(value[1:]):
-        return value[1:]
-    return value
+    if not isinstance(value, str) or "'" not in value:
+        return value
+    pieces: list[str] = []
+    done = 0
+    # The apostrophes are no cell breaks, so the escaped text has its cells where the original had them.
+    for start in _cell_starts(value):
+        if value.startswith("'", start) and _cell_needs_apostrophe(value, start + 1, first=start == 0):
+            pieces.append(value[done:start])
+            done = start + 1
+    pieces.append(value[done:])
+    return "".join(pieces)
 
 
 def _xlsx_text(value: str) -> str:
@@ -77,30 +140,93 @@ def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Data") -
     return out.getvalue()
 
 
+# What an admin import reads at most, chosen from what the admin's tables hold and what importing them costs.
+# The row cap bounds the import's own time: import-export does its database work row by row, measured at
+# 2.5 ms of CPU a row for agencies and 9-10 ms for programmes with their supporting agencies (preview, then
+# again on confirming), so 500 rows stay near 5 s on a server with its database latency on top. Banjar's
+# largest table, the indicator targets of its masterplan, has ~300 rows; Indonesia's 514 regencies and cities
+# take two files. The sizes allow rows of ~10 KB (long descriptions) with room to spare. Every figure comes
+# from bench/import_hostile.py.
+ADMIN_IMPORT_LIMITS = ImportLimits(
+    max_rows=500,
+    max_columns=50,
+    max_blank_rows=5_000,
+    max_sheet_elements=250_000,
+    max_sheet_bytes=20 * MB,
+    max_shared_strings_bytes=10 * MB,
+    max_shared_strings=50_000,
+    max_styles_bytes=5 * MB,
+    max_styles_elements=50_000,
+    max_part_bytes=2 * MB,
+    max_part_elements=20_000,
+    max_sheets=50,
+    max_line_chars=MB,
+)
+
+
+def _dataset(table: Table, restore: Callable[[Any], Any]) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=[restore(header) for header in table.headers])
+    for row in table.rows:
+        dataset.append([restore(value) for value in row])
+    return dataset
+
+
 class SafeXLSX(base_formats.XLSX):
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
         return write_xlsx(list(dataset.headers or []), [list(row) for row in dataset], title=dataset.title or "Data")
 
-    def create_dataset(self, in_stream: bytes, **kwargs: Any) -> tablib.Dataset:
-        dataset = super().create_dataset(in_stream)
-        restored = tablib.Dataset(headers=list(dataset.headers or []))
-        for row in dataset:
-            restored.append([_xlsx_untext(v) for v in row])
-        return restored
+    limits = ADMIN_IMPORT_LIMITS
+
+    def create_dataset(self, in_stream: bytes | StoredUpload, **kwargs: Any) -> tablib.Dataset:
+        # Inspected, then streamed under the limits; import-export's own reader loads every row, each padded to
+        # the width the file's <dimension> tag claims.
+        with as_upload(in_stream, "import.xlsx") as upload:
+            return _dataset(read_table(upload, "xlsx", self.limits), _xlsx_untext)
+
+    def read_headers(self, upload: File) -> list[str]:
+        """The header row alone (the upload inspected first), for checking the columns before the import."""
+        return read_table(upload, "xlsx", self.limits, header_only=True).headers
 
 
 class SafeCSV(base_formats.CSV):
+    DELIMITER = ","
+
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
         out = io.StringIO()
-        writer = csv.writer(out)
+        # Every field quoted, numbers too: a spreadsheet then never splits a value at a separator inside it.
+        writer = csv.writer(out, delimiter=self.DELIMITER, quoting=csv.QUOTE_ALL)
         writer.writerow([neutralise_text(h) for h in dataset.headers or []])
         for row in dataset:
             writer.writerow(["" if v is None else neutralise_text(v if isinstance(v, str) else str(v)) for v in row])
         return out.getvalue()
 
-    def create_dataset(self, in_stream: str | bytes, **kwargs: Any) -> tablib.Dataset:
-        dataset = super().create_dataset(in_stream, **kwargs)
-        restored = tablib.Dataset(headers=[restore_text(h) for h in dataset.headers or []])
-        for row in dataset:
-            restored.append([restore_text(v) for v in row])
-        return restored
+    limits = ADMIN_IMPORT_LIMITS
+
+    def create_dataset(self, in_stream: str | bytes | StoredUpload, **kwargs: Any) -> tablib.Dataset:
+        # Inspected, then read line by line under the limits (tablib would parse the whole text at once).
+        delimiter = kwargs.get("delimiter", self.DELIMITER)
+        # Text handed over directly is encoded here as UTF-8; a file keeps the admin's encoding (utf-8-sig).
+        encoding = "utf-8-sig" if isinstance(in_stream, str) else self.encoding or "utf-8-sig"
+        with as_upload(in_stream, "import.csv") as upload:
+            table = read_table(upload, "csv", self.limits, encoding=encoding, delimiter=delimiter)
+        return _dataset(table, restore_text)
+
+    def read_headers(self, upload: File) -> list[str]:
+        """The header row alone (the upload inspected first), for checking the columns before the import."""
+        encoding = self.encoding or "utf-8-sig"
+        return read_table(
+            upload, "csv", self.limits, encoding=encoding, delimiter=self.DELIMITER, header_only=True
+        ).headers
+
+
+class SafeSemicolonCSV(SafeCSV):
+    """CSV separated by ";", with a byte-order mark: what Excel opens straight into columns, with the accents
+    intact, where the comma is the decimal separator (Indonesian regional settings)."""
+
+    DELIMITER = ";"  # read back as the comma CSV is, with this separator (utf-8-sig drops the mark)
+
+    def get_title(self) -> str:
+        return "csv (;)"
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
+        return "\ufeff" + super().export_data(dataset, **kwargs)

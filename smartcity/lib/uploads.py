@@ -1,8 +1,11 @@
 """Upload checks decided by content, size and name — never by the extension or the browser's claim.
 
 `inspect_upload` is the one place that decides whether an uploaded evidence file (bukti dukung) is acceptable
-and what it is. `HashingUploadHandler` streams every upload to disk, hashing it on the way, and skips files
-over the size limits while keeping the rest of the form.
+and what it is: one kind only (a file whose bytes are also a web page or a ZIP is refused), and a PDF opened by
+pypdf and refused when it carries JavaScript, launch actions or embedded files. `HashingUploadHandler` streams
+every upload to disk, hashing it on the way, and skips files over the size limits while keeping the rest of the
+form. `served_filename` is the name a stored file is served under: the detected kind's extension, never the
+uploader's.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image
+from pypdf import PasswordType, PdfReader, apply_configuration
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +54,20 @@ CHUNK_SIZE = 64 * 1024  # every pass over a file reads this much at a time, what
 HEAD_SIZE = 64 * 1024  # the start of the file that magic numbers and the CSV parse look at
 PDF_MAGIC_WINDOW = 1024  # Acrobat accepts "%PDF-" anywhere in the first 1 KB, and so do real-world PDFs
 CSV_SAMPLE_ROWS = 50
+
+# A PDF is opened by pypdf through a reader that splits every read into CHUNK_SIZE pieces and stops the check
+# past this many bytes in all: well-formed PDFs need their cross-reference table and a few objects (a 100 MB
+# scan reads under 100 KB); only a broken table makes pypdf read the whole file, and then a large file is
+# refused instead of held in memory. The same bound caps what one decompressed object stream may grow to.
+MAX_PDF_READ = 16 * 1024 * 1024
+MAX_PDF_OBJECTS = 50_000  # pages, annotations, form fields, outline items and actions walked per PDF
+PDF_CACHE_STEPS = 1_000
+PDF_EOF_WINDOW = 1024  # Acrobat wants "%%EOF" within the last 1 KB; pypdf's search backwards stops there too
+# Browsers decide a file is HTML from its start, and zip readers find an archive from its end: these two
+# windows are where a second reading of the same bytes lives.
+POLYGLOT_WINDOW = 64 * 1024
+ZIP_EOCD_WINDOW = 22 + 0xFFFF  # an end-of-central-directory record and the longest comment after it
+MAX_IMAGE_SEGMENTS = 100_000  # JPEG segments or PNG chunks walked to the end marker (photos have a few hundred)
 
 MAX_ZIP_ENTRIES = 2_000
 MAX_ZIP_RATIO = 100  # uncompressed:compressed, checked on entries above RATIO_CHECK_MIN_SIZE
@@ -71,6 +91,8 @@ KINDS: Mapping[str, tuple[str, str]] = {
     "csv": ("text/csv", ".csv"),
 }
 ALLOWED_LABEL = ", ".join(kind.upper() for kind in KINDS)
+_EXTENSIONS = dict(KINDS.values())  # content type -> extension
+UNKNOWN_EXTENSION = ".bin"  # what a content type we never detect is served as: nothing that opens by itself
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _JPEG_MAGIC = b"\xff\xd8\xff"
@@ -100,6 +122,17 @@ _SCRIPT_MARKERS = (
     b"<body",
 )
 _LONGEST_MARKER = max(len(marker) for marker in _SCRIPT_MARKERS)
+# The same, for the start and end of binary files (PDF, images, office zips), matched on lowercased bytes. A tag
+# must end its name ("<svg " or "<svg>", not "<svgx"): a four-byte "<svg" turns up by chance in about one
+# compressed file in four thousand, the tag with its delimiter a hundred times less often. "<?xml" is left
+# out: office files and PDF metadata legitimately hold it.
+_POLYGLOT_MARKER = re.compile(rb"<(?:script|html|svg|iframe)[\s/>]|<!doctype\s+html|javascript:")
+_ZIP_LOCAL_HEADER = b"PK\x03\x04"
+_ZIP_END_RECORD = b"PK\x05\x06"
+# After SOS the entropy-coded data runs to the next marker: 0xFF followed by anything but a stuffed zero, a
+# restart marker (D0-D7) or another 0xFF (fill).
+_JPEG_NEXT_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
+_ZIP_LOCAL_HEADER_RE = re.compile(re.escape(_ZIP_LOCAL_HEADER))
 _TEXT_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # controls but tab, LF, CR
 _NOT_TEXT_CONTROLS = bytes(b for b in range(256) if b not in _TEXT_CONTROLS)
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
@@ -130,6 +163,23 @@ def clean_filename(name: str) -> str:
     ext = ext[:10]
     stem = stem[: MAX_NAME_LENGTH - len(ext) - 1]
     return f"{stem}.{ext}" if ext else stem
+
+
+def extension_for(content_type: str) -> str:
+    """The extension a file of this detected content type is stored and served under."""
+    return _EXTENSIONS.get(content_type, UNKNOWN_EXTENSION)
+
+
+def served_filename(name: str, content_type: str) -> str:
+    """The name a stored file is served under: the stem of its (display) name and the detected kind's extension.
+
+    `laporan.hta` whose bytes are a PDF is served as `laporan.pdf`: the uploader's extension never reaches a
+    browser or a desktop that would choose a program by it.
+    """
+    cleaned = clean_filename(name)
+    stem, dot, _extension = cleaned.rpartition(".")
+    stem = (stem if dot else cleaned).rstrip(" .") or "file"
+    return stem + extension_for(content_type)
 
 
 def inspect_upload(upload: File) -> Inspected:
@@ -165,12 +215,21 @@ def validate_pdf(upload: File) -> None:
     try:
         kind = inspect_upload(upload).kind
     except ValidationError as error:
-        if error.code in {"empty", "too_large"}:
+        # A file that starts as a PDF is told why it was refused (JavaScript, damage, ...); any other refusal
+        # (a program, a web page, ...) reads as "not a PDF" where only a PDF is wanted.
+        if error.code in {"empty", "too_large"} or _starts_as_pdf(upload):
             raise
-        # Any other refusal (a program, a web page, ...) reads as "not a PDF" where only a PDF is wanted.
     if kind != "pdf":
         name = clean_filename(getattr(upload, "name", "") or "")
         raise ValidationError(_("“%(name)s” is not a PDF document.") % {"name": name}, code="not_pdf")
+
+
+def _starts_as_pdf(upload: File) -> bool:
+    try:
+        head = _read_at(upload, 0, PDF_MAGIC_WINDOW)
+    finally:
+        upload.seek(0)
+    return b"%PDF-" in head and not _is_executable(head)
 
 
 # --- Classification by content.
@@ -187,15 +246,21 @@ def _classify(upload: File, head: bytes, name: str) -> str:
         # Junk before the header is tolerated, but not an HTML page pretending to be a PDF further down.
         if _find_marker(head[:pdf_at].lower()):
             _refuse_script(name)
+        _check_one_kind(upload, head, "pdf", name)
+        _check_pdf(upload, name, start=pdf_at)
         return "pdf"
     if head.startswith(_JPEG_MAGIC):
         _check_image(upload, "JPEG", name)
+        _check_one_kind(upload, head, "jpeg", name)
         return "jpeg"
     if head.startswith(_PNG_MAGIC):
         _check_image(upload, "PNG", name)
+        _check_one_kind(upload, head, "png", name)
         return "png"
     if head.startswith(_ZIP_MAGIC):
-        return _classify_zip(upload, name)
+        kind = _classify_zip(upload, name)
+        _check_one_kind(upload, head, kind, name)
+        return kind
     return _classify_text(upload, head, name)
 
 
@@ -236,6 +301,247 @@ def _check_image(upload: File, pillow_format: str, name: str) -> None:
             % {"name": name, "limit": number_format(limit, force_grouping=True)},
             code="pixel_bomb",
         )
+
+
+# --- One kind only: no web page at either end, no ZIP after the end of an image or a PDF.
+
+
+def _check_one_kind(upload: File, head: bytes, kind: str, name: str) -> None:
+    """Refuse a binary file that a browser could also read as a web page, or a zip reader as an archive."""
+    size = upload.size or 0
+    tail = _read_at(upload, max(0, size - ZIP_EOCD_WINDOW), ZIP_EOCD_WINDOW)
+    if _POLYGLOT_MARKER.search(head[:POLYGLOT_WINDOW].lower()) or _POLYGLOT_MARKER.search(
+        tail[-POLYGLOT_WINDOW:].lower()
+    ):
+        _refuse_polyglot(name, kind, "script")
+    if kind not in {"pdf", "jpeg", "png"}:
+        return  # an office file is a zip: its own end record is expected
+    # Zip readers look for the end record in the last 64 KB, whatever comes before it.
+    if _ZIP_END_RECORD in tail:
+        _refuse_polyglot(name, kind, "zip")
+    if kind == "pdf":
+        eof = tail.rfind(b"%%EOF")
+        end = None if eof < 0 else size - len(tail) + eof + len(b"%%EOF")
+    else:
+        end = _jpeg_end(upload, name) if kind == "jpeg" else _png_end(upload, size, name)
+    if end is not None and _search(upload, _ZIP_LOCAL_HEADER_RE, end) >= 0:
+        _refuse_polyglot(name, kind, "zip")
+
+
+def _jpeg_end(upload: File, name: str) -> int | None:
+    """The offset just after a JPEG's end-of-image marker, following segment lengths and scan data."""
+    position = 2  # after the start-of-image marker
+    for _segment in range(MAX_IMAGE_SEGMENTS):
+        header = _read_at(upload, position, 4)
+        if len(header) < 2:
+            return None  # truncated before its end marker: nothing can follow it
+        if header[0] != 0xFF:
+            # Stray bytes between segments: decoders skip to the next marker, and so do we.
+            position = _search(upload, _JPEG_NEXT_MARKER, position)
+            if position < 0:
+                return None
+            continue
+        marker = header[1]
+        if marker == 0xD9:
+            return position + 2
+        if marker == 0xFF or 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            position += 1 if marker == 0xFF else 2  # a fill byte, or a marker without a length
+            continue
+        if len(header) < 4:
+            return None
+        (length,) = struct.unpack(">H", header[2:4])
+        if length < 2:
+            _refuse_corrupt(name, ValueError(f"JPEG segment length {length}"))
+        position += 2 + length
+        if marker == 0xDA:  # start of scan: its entropy-coded data runs to the next marker
+            position = _search(upload, _JPEG_NEXT_MARKER, position)
+            if position < 0:
+                return None
+    _refuse_corrupt(name, ValueError("too many JPEG segments"))
+
+
+def _png_end(upload: File, size: int, name: str) -> int | None:
+    """The offset just after a PNG's IEND chunk, walking the chunk lengths."""
+    position = len(_PNG_MAGIC)
+    for _segment in range(MAX_IMAGE_SEGMENTS):
+        header = _read_at(upload, position, 8)
+        if len(header) < 8:
+            return None
+        length, chunk_type = struct.unpack(">I4s", header)
+        position += 12 + length  # length, type, data, CRC
+        if chunk_type == b"IEND":
+            return position
+        if position > size:
+            return None
+    _refuse_corrupt(name, ValueError("too many PNG chunks"))
+
+
+# --- PDF: opened with pypdf, never judged by scanning its bytes.
+
+
+class _PdfTooComplex(Exception):
+    """The check would need more reading or walking than a well-formed PDF ever does."""
+
+
+class _BoundedPdfSource:
+    """The upload as pypdf reads it: every read split into CHUNK_SIZE pieces, MAX_PDF_READ bytes in all.
+
+    pypdf reads a whole stream it was given as a path into memory, and re-reads the whole file to rebuild a
+    broken cross-reference table; going through this object, neither can take more than the budget. The file
+    is seen from its "%PDF-" header on: like Acrobat, offsets count from the header when a scanner put junk
+    before it.
+    """
+
+    def __init__(self, upload: File, size: int, start: int = 0) -> None:
+        # The file object under Django's proxies: pypdf reads a byte at a time, and each proxy costs a call.
+        raw: Any = upload
+        while isinstance(raw, File):
+            raw = raw.file
+        self._raw, self._read, self._start = raw, raw.read, start
+        self._size = size - start
+        self.read_total = 0
+        self.exhausted = False
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            offset += self._start
+        return self._raw.seek(offset, whence) - self._start
+
+    def tell(self) -> int:
+        return self._raw.tell() - self._start
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.exhausted:
+            raise _PdfTooComplex  # pypdf catches some errors and carries on: stay refused
+        if size == 0:
+            return b""
+        if size is not None and 0 < size <= CHUNK_SIZE:
+            data = self._read(size)  # nearly every read: a token, a line, a block of the trailer
+        else:
+            wanted = max(0, self._size - self.tell())
+            if size is not None and size >= 0:
+                wanted = min(wanted, size)
+            if self.read_total + wanted > MAX_PDF_READ:
+                self.exhausted = True
+                raise _PdfTooComplex
+            parts: list[bytes] = []
+            while wanted > 0 and (part := self._read(min(wanted, CHUNK_SIZE))):
+                parts.append(part)
+                wanted -= len(part)
+            data = b"".join(parts)
+        self.read_total += len(data)
+        if self.read_total > MAX_PDF_READ:
+            self.exhausted = True
+            raise _PdfTooComplex
+        return data
+
+
+# What pypdf may decompress while the check runs (object and cross-reference streams): no more than it may read.
+_PDF_LIMITS = {
+    "zlib_maximum_output_length": MAX_PDF_READ,
+    "lzw_maximum_output_length": MAX_PDF_READ,
+    "run_length_maximum_output_length": MAX_PDF_READ,
+    "brotli_maximum_output_length": MAX_PDF_READ,
+    "array_based_stream_maximum_output_length": MAX_PDF_READ,
+    "maximum_declared_stream_length": MAX_PDF_READ,
+}
+# Where actions, form fields, annotations and outline items hang from the catalog. Content streams, fonts and
+# images are never followed: they cannot start an action, and reading them would read the whole file.
+_PDF_EDGES = frozenset(
+    {"/Pages", "/Kids", "/Annots", "/A", "/Next", "/OpenAction", "/AcroForm", "/Fields", "/Outlines", "/First"}
+)
+_PDF_LAUNCH_ACTIONS = frozenset({"/Launch", "/ImportData"})  # start a program, or read a file from the disk
+_PDF_EMBEDDING_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia"})
+
+
+def _check_pdf(upload: File, name: str, *, start: int) -> None:
+    """Open the PDF (its header at `start`) with pypdf; refuse JavaScript, launch actions, embedded files,
+    encryption and damage."""
+    size = upload.size or 0
+    if b"%%EOF" not in _read_at(upload, max(0, size - PDF_EOF_WINDOW), PDF_EOF_WINDOW):
+        _refuse_pdf(name, "pdf_damaged")  # truncated, or something appended: readers would have to guess
+    source = _BoundedPdfSource(upload, size, start)
+    finding: str | None = None
+    try:
+        with apply_configuration(**_PDF_LIMITS):
+            reader = PdfReader(source, strict=False)  # type: ignore[arg-type]  # read/seek/tell is all it uses
+            if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+                _refuse_pdf(name, "pdf_encrypted")
+            finding = _pdf_finding(reader)
+    except ValidationError:
+        raise
+    except (_PdfTooComplex, LimitReachedError):
+        _refuse_pdf(name, "pdf_too_complex")
+    except (DependencyError, FileNotDecryptedError):
+        # AES encryption needs a crypto package we do not install; other files ask for a password.
+        _refuse_pdf(name, "pdf_encrypted")
+    except Exception as exc:
+        # pypdf raises many types on hostile input (PdfReadError, ValueError, KeyError, RecursionError, ...);
+        # all of them mean it cannot read the file, unless our budget ran out while it was trying.
+        if source.exhausted:
+            _refuse_pdf(name, "pdf_too_complex")
+        logger.info("Refused upload %r as a damaged PDF: %r", name, exc)
+        _refuse_pdf(name, "pdf_damaged", exc)
+    if source.exhausted:
+        _refuse_pdf(name, "pdf_too_complex")
+    if finding:
+        logger.info("Refused upload %r: %s", name, finding)
+        _refuse_pdf(name, finding)
+
+
+def _pdf_finding(reader: PdfReader) -> str | None:
+    """Walk from the catalog along the keys actions hang from; the refusal code of the first danger found."""
+    root = reader.root_object
+    names = root.get("/Names")
+    if isinstance(names, DictionaryObject):
+        if "/JavaScript" in names:
+            return "pdf_javascript"
+        if "/EmbeddedFiles" in names:
+            return "pdf_embedded"
+    seen: set[tuple[int, int]] = set()
+    stack: list[Any] = [root]
+    steps = 0
+    while stack:
+        steps += 1
+        if steps > MAX_PDF_OBJECTS:
+            raise _PdfTooComplex
+        if steps % PDF_CACHE_STEPS == 0:
+            # pypdf keeps every object it parsed; each is visited once here, so memory stays flat without them.
+            reader.resolved_objects.clear()
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue  # shared and cyclic references (a page's /Parent, an action's /Next) are walked once
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, ArrayObject):
+            stack.extend(item)
+        elif isinstance(item, DictionaryObject):
+            finding = _pdf_dict_finding(item)
+            if finding:
+                return finding
+            stack.extend(item.raw_get(key) for key in _PDF_EDGES.intersection(item.keys()))
+            triggers = item.get("/AA")  # additional actions: every value is an action (open, close, keystroke...)
+            if isinstance(triggers, DictionaryObject):
+                stack.extend(triggers.raw_get(key) for key in triggers)
+    return None
+
+
+def _pdf_dict_finding(item: DictionaryObject) -> str | None:
+    action = item.get("/S")
+    if action == "/JavaScript" or "/JS" in item or "/XFA" in item:
+        return "pdf_javascript"  # XFA forms carry their scripts inside the form
+    if action in _PDF_LAUNCH_ACTIONS:
+        return "pdf_launch"
+    if action == "/GoToE" or "/EF" in item or item.get("/Subtype") in _PDF_EMBEDDING_ANNOTATIONS:
+        return "pdf_embedded"
+    if action == "/URI":
+        uri = item.get("/URI")
+        text = uri.decode("latin-1") if isinstance(uri, bytes) else str(uri or "")
+        # Browsers drop spaces and control characters from a URL before reading its scheme.
+        if "".join(ch for ch in text if ch > " ").lower().startswith("javascript:"):
+            return "pdf_javascript"
+    return None
 
 
 def _classify_zip(upload: File, name: str) -> str:
@@ -426,6 +732,34 @@ def _looks_like_csv(sample: str) -> bool:
 # --- Reading in chunks.
 
 
+def _read_at(upload: File, offset: int, size: int) -> bytes:
+    """`size` bytes from `offset` (fewer at the end of the file), read CHUNK_SIZE at a time."""
+    upload.seek(offset)
+    parts: list[bytes] = []
+    while size > 0:
+        data = upload.read(min(size, CHUNK_SIZE))
+        if not data:
+            break
+        parts.append(data)
+        size -= len(data)
+    return b"".join(parts)
+
+
+def _search(upload: File, pattern: re.Pattern[bytes], start: int) -> int:
+    """The offset of the first match of `pattern` (at most 16 bytes long) from `start` on; -1 if none."""
+    upload.seek(start)
+    carry = b""  # the end of the previous chunk, so a match split across two chunks is still found
+    chunk_start = start
+    while chunk := upload.read(CHUNK_SIZE):
+        window = carry + chunk
+        match = pattern.search(window)
+        if match:
+            return chunk_start - len(carry) + match.start()
+        carry = window[-15:]
+        chunk_start += len(chunk)
+    return -1
+
+
 def _read_head(upload: File) -> bytes:
     upload.seek(0)
     parts: list[bytes] = []
@@ -483,6 +817,52 @@ def _refuse_corrupt(name: str, cause: BaseException) -> NoReturn:
     raise ValidationError(
         _("“%(name)s” is damaged or incomplete and cannot be read.") % {"name": name}, code="corrupt"
     ) from cause
+
+
+def _refuse_polyglot(name: str, kind: str, other: str) -> NoReturn:
+    label = kind.upper()
+    if other == "zip":
+        message = _(
+            "“%(name)s” is a %(kind)s file with a ZIP archive hidden in it; a file that is two kinds at once is "
+            "not accepted. Save or export it again as a plain %(kind)s and upload it again."
+        )
+    else:
+        message = _(
+            "“%(name)s” is a %(kind)s file that also holds web page or script code, which a browser could run; a "
+            "file that is two kinds at once is not accepted. Save or export it again as a plain %(kind)s and "
+            "upload it again."
+        )
+    raise ValidationError(message % {"name": name, "kind": label}, code=f"polyglot_{other}")
+
+
+def _refuse_pdf(name: str, code: str, cause: BaseException | None = None) -> NoReturn:
+    messages = {
+        "pdf_javascript": _(
+            "“%(name)s” is a PDF with JavaScript (code that runs when it is opened or used), which evidence "
+            "documents never need. Save it again as a plain PDF (for example with “Print to PDF”) and upload it "
+            "again."
+        ),
+        "pdf_launch": _(
+            "“%(name)s” is a PDF with an action that starts a program or opens a file on the reader's computer, "
+            "which evidence documents never need. Save it again as a plain PDF (for example with “Print to PDF”) "
+            "and upload it again."
+        ),
+        "pdf_embedded": _(
+            "“%(name)s” is a PDF with files embedded in it, which evidence documents never need. Upload those "
+            "files on their own, and the PDF saved again without attachments."
+        ),
+        "pdf_encrypted": _(
+            "“%(name)s” is a PDF protected with a password or encryption, so it cannot be checked. Save it again "
+            "without protection and upload it again."
+        ),
+        "pdf_too_complex": _(
+            "“%(name)s” is a PDF too large or too complex to check safely. Save it again as PDF (for example with "
+            "“Print to PDF”) and upload it again."
+        ),
+        # A PDF pypdf cannot open reads, for the user, like any other damaged file.
+        "pdf_damaged": _("“%(name)s” is damaged or incomplete and cannot be read."),
+    }
+    raise ValidationError(messages[code] % {"name": name}, code=code) from cause
 
 
 def _refuse_not_allowed(name: str) -> NoReturn:

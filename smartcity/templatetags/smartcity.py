@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import action_label
+from agencies.audit import ChangeLine, action_label, describe_changes
+from agencies.models import AuditEvent
 
 register = template.Library()
 
@@ -61,20 +62,16 @@ def report_state_label(state: str) -> str:
     return str(_REPORT_STATES.get(state, ("", state))[1])
 
 
-def _show(value: object) -> str:
-    if value in (None, "", []):
-        return "–"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+@register.filter
+def audit_changes(event: AuditEvent) -> list[ChangeLine]:
+    """The event's changes as labelled lines in the page's language (see agencies.audit.describe_changes)."""
+    return describe_changes(event)
 
 
 @register.filter
-def audit_change(change: object) -> str:
-    """An audit event's change as text: "old → new" for a [old, new] pair, the value itself otherwise."""
-    if isinstance(change, list) and len(change) == 2:
-        return f"{_show(change[0])} → {_show(change[1])}"
-    return _show(change)
+def audit_change_labels(event: AuditEvent) -> str:
+    """Just the labels of the changed fields, for compact lists of recent changes."""
+    return ", ".join(line.label for line in describe_changes(event))
 
 
 _READINESS = {"green": _("Ready"), "yellow": _("Almost ready"), "red": _("Not ready")}
@@ -105,6 +102,14 @@ def index2(value: Decimal | None) -> str:
     if value is None:
         return "–"
     return number_format(Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP), 2)
+
+
+@register.filter
+def plain_number(value: Decimal | int | None) -> str:
+    """A stored number as it was typed ("81,5", "1.250"), not padded to its column's decimals ("81,5000")."""
+    from smartcity.lib.forms import format_local_number
+
+    return "–" if value is None else format_local_number(value)
 
 
 @register.filter

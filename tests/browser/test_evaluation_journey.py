@@ -72,7 +72,7 @@ def test_the_evaluation_from_questionnaire_to_score(
     skpd = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900}).new_page()
     log_in(skpd, live_server.url, "operator_a")
     skpd.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Kuesioner saya").click()
-    skpd.get_by_role("row", name=re.compile("SG-B-01")).get_by_role("link", name="Jawaban").click()
+    skpd.get_by_role("row", name=re.compile("SG-B-01")).get_by_role("link", name="Jawab", exact=True).click()
     skpd.get_by_label("Ya", exact=True).check()
     skpd.get_by_label(re.compile(r"^\s*Penjelasan")).fill("Perbup Banjar Nomor 47 Tahun 2021.")
     skpd.get_by_label("Unggah bukti dukung baru").set_input_files(str(pdf))
@@ -80,7 +80,7 @@ def test_the_evaluation_from_questionnaire_to_score(
     skpd.get_by_role("button", name="Simpan dan ajukan").click()
     expect(skpd.get_by_text("Jawaban telah diajukan ke DKISP.")).to_be_visible()
     skpd.get_by_role("link", name="Kuesioner saya").first.click()
-    skpd.get_by_role("row", name=re.compile("SG-O-01")).get_by_role("link", name="Jawaban").click()
+    skpd.get_by_role("row", name=re.compile("SG-O-01")).get_by_role("link", name="Jawab", exact=True).click()
     skpd.get_by_label(re.compile(r"^\s*3 — SK dan rapat sesekali")).check()
     skpd.get_by_role("button", name="Simpan dan ajukan").click()
     expect(skpd.get_by_text("Jawaban telah diajukan ke DKISP.")).to_be_visible()
@@ -97,6 +97,7 @@ def test_the_evaluation_from_questionnaire_to_score(
     expect(page.get_by_test_id("readiness-light")).to_have_attribute("data-light", "green")
     screenshot(page, "readiness-green")
     page.get_by_role("link", name="Ringkasan").click()
+    page.get_by_role("link", name="Kunci siklus").click()  # a confirmation page with the readiness summary
     page.get_by_role("button", name="Kunci siklus").click()
     expect(page.get_by_text("Siklus dikunci: tidak ada jawaban yang dapat berubah lagi.")).to_be_visible()
     assert EvaluationCycle.objects.get(pk=cycle.pk).is_locked

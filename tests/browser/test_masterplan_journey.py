@@ -46,7 +46,7 @@ def test_coordinator_browses_a_dimension_and_a_programme_and_switches_language(
 
     page.get_by_test_id("language-switch").get_by_role("button", name="English").click()
     expect(page.get_by_role("link", name="Edit programme")).to_be_visible()
-    expect(page.get_by_text("Lead SKPD")).to_be_visible()
+    expect(page.get_by_text("Lead SKPD", exact=True)).to_be_visible()
     page.get_by_role("link", name="Masterplan", exact=True).first.click()
     expect(page.get_by_text("Implementation rate").first).to_be_visible()
     screenshot(page, "masterplan-overview-en")

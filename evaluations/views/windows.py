@@ -1,0 +1,57 @@
+"""DKISP's page of questionnaire window extensions: the cycle's extensions per SKPD, granting and withdrawing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.permissions import CHANGE, DELETE, get_for_user
+from evaluations.forms import WindowExtensionForm
+from evaluations.models import WindowExtension
+from evaluations.services import windows
+from evaluations.views.common import get_cycle
+from smartcity.lib.forms import add_service_errors
+from smartcity.lib.views import act_and_redirect
+
+
+@login_required
+def extensions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cycle's extensions, and the form that grants (or changes) one for an SKPD."""
+    cycle = get_cycle(request, pk, CHANGE)
+    form = WindowExtensionForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            extension = windows.extension_grant(cycle=cycle, agency=data["agency"], closes_on=data["closes_on"],
+                                                reason=data["reason"], by=request.user)  # fmt: skip
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The questionnaire is extended for %(agency)s until %(date)s; the SKPD is "
+                                        "told by mail.") % {"agency": extension.agency.acronym,
+                                                            "date": date_format(extension.closes_on)})  # fmt: skip
+            return redirect("evaluations:extensions", pk=cycle.pk)
+    rows = cycle.extensions.select_related("agency", "granted_by").order_by("agency__acronym")
+    return render(request, "evaluations/extensions.html", {
+        "cycle": cycle, "form": form, "extensions": rows, "today": windows.today(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def extension_revoke(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
+    cycle = get_cycle(request, pk, CHANGE)
+    extension = get_for_user(request.user, WindowExtension.objects.filter(cycle=cycle), DELETE, pk=extension_pk)
+    return act_and_redirect(
+        request,
+        lambda: windows.extension_revoke(extension=extension, by=request.user),
+        success=_("The extension was withdrawn."),
+        to=reverse("evaluations:extensions", args=[cycle.pk]),
+    )

@@ -1,0 +1,96 @@
+"""The one way a stored file leaves the application: `file_response`.
+
+Every view that serves a file (evidence downloads and previews, the assessors' evidence, the masterplan
+document) checks permissions first and then returns `file_response`: the detected content type and the detected
+kind's extension (never the uploader's), a Content-Disposition with an ASCII fallback and the exact name as
+RFC 5987 `filename*`, `nosniff`, a sandboxing Content-Security-Policy, and a 404 page with a logged error when
+the bytes are missing from storage.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from csp.constants import SELF
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from smartcity.lib.uploads import UNKNOWN_EXTENSION, extension_for, served_filename
+
+logger = logging.getLogger(__name__)
+
+_NOT_QUOTABLE = re.compile(r"[^A-Za-z0-9 ._()\-]+")
+# Downloads never render; previews are shown inside our own pages only. Chromium will not run its PDF viewer in
+# a sandboxed document, so an inline PDF is the one response without the sandbox.
+_OWN_RESOURCES = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+_DOWNLOAD_POLICY = f"sandbox; {_OWN_RESOURCES}; frame-ancestors 'none'"
+_PREVIEW_POLICY = f"{_OWN_RESOURCES}; frame-ancestors 'self'"
+
+
+def content_disposition(filename: str, *, inline: bool) -> str:
+    """An RFC 6266 header: a plain-ASCII `filename` for old clients and the exact name as `filename*`."""
+    stem, extension = _split_extension(filename)
+    # Accents fall away ("ñ" -> "n"); any other non-ASCII character becomes "_".
+    decomposed = unicodedata.normalize("NFKD", stem)
+    ascii_stem = "".join(ch if ch.isascii() else "" if unicodedata.combining(ch) else "_" for ch in decomposed)
+    fallback = _NOT_QUOTABLE.sub("_", ascii_stem).strip(" ._") or "file"
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{fallback}{extension}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def file_response(
+    request: HttpRequest,
+    file: FieldFile,
+    *,
+    content_type: str,
+    name: str,
+    reference: str,
+    inline: bool = False,
+) -> HttpResponseBase:
+    """Serve `file` (already permission-checked) as `name`'s stem with the extension of its detected type.
+
+    `content_type` is what inspection detected; `reference` names the file in the log (its hash, or the
+    record it belongs to) when its bytes are missing from storage, which gives the user a 404 page.
+    """
+    if extension_for(content_type) == UNKNOWN_EXTENSION:
+        content_type = "application/octet-stream"  # never a type we did not detect (text/html, image/svg+xml...)
+    filename = served_filename(name, content_type)
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        # The row exists but the bytes do not (a lost disk, a bucket restored from an older backup): the user
+        # can do nothing about it, the administrators must restore it.
+        logger.error(
+            "Stored file missing from storage: %s (storage name %r), requested by user %s at %s",
+            reference,
+            file.name,
+            request.user.pk,
+            request.path,
+        )
+        template = "files/missing_frame.html" if inline else "files/missing.html"
+        response = render(request, template, {"name": name}, status=404)
+        if inline:
+            # Shown inside our evidence preview frame; csp.decorators.csp_replace sets this same attribute.
+            response._csp_replace = {"frame-ancestors": [SELF]}  # type: ignore[attr-defined]
+        return response
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(filename, inline=inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    if not inline:
+        response["Content-Security-Policy"] = _DOWNLOAD_POLICY
+    elif content_type == "application/pdf":
+        response["Content-Security-Policy"] = _PREVIEW_POLICY
+    else:
+        response["Content-Security-Policy"] = f"sandbox; {_PREVIEW_POLICY}"
+    return response
+
+
+def _split_extension(filename: str) -> tuple[str, str]:
+    suffix = PurePosixPath(filename).suffix
+    return (filename[: -len(suffix)], suffix) if suffix else (filename, "")
