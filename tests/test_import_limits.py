@@ -490,3 +490,21 @@ def test_every_import_admin_shows_messages_only_and_checks_files_first() -> None
         assert "traceback" not in model_admin.import_error_display
         assert model_admin.import_template_name == "admin/spreadsheet_import.html"
         assert all(issubclass(fmt, SafeXLSX | SafeCSV) for fmt in model_admin.get_import_formats())
+
+
+def test_a_questionnaire_over_the_upload_limit_is_named_next_to_the_file_field(evaluation: Any, settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    settings.MAX_UPLOAD_SIZE = 1_000
+    url = reverse("evaluations:questionnaire_import", args=[evaluation.cycle.pk])
+    upload = SimpleUploadedFile("kuesioner-besar.xlsx", b"x" * 2_000)
+    response = client_for(evaluation.world.coordinator).post(url, {"name": "Versi baru", "file": upload})
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert any("kuesioner-besar.xlsx" in e and "melebihi batas" in e for e in errors), errors
+    assert not any("tidak boleh kosong" in e for e in errors)
+    assert response.context["form"]["name"].value() == "Versi baru"

@@ -191,7 +191,14 @@ def questionnaire_import(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _coordinator_cycle(request, pk)
     form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
     result = None
-    if request.method == "POST" and form.is_valid():
+    refused = getattr(request, "upload_errors", [])
+    if refused:
+        # The upload handler skipped an oversized file: say so, not "this field is required".
+        form.is_valid()
+        form.errors.pop("file", None)
+        for problem in refused:
+            form.add_error("file", problem)
+    elif request.method == "POST" and form.is_valid():
         result = questionnaire_io.parse_xlsx(form.cleaned_data["file"])
         if result.ok:
             request.session[SESSION_IMPORT] = {

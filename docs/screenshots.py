@@ -1,0 +1,75 @@
+"""Take the README's screenshots from a running demo, so they can be redone whenever the pages change.
+
+    DJANGO_DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8000 &      # on the demo database
+    DJANGO_DEBUG=1 .venv/bin/python docs/screenshots.py [http://127.0.0.1:8000]
+
+It reads the demo's ids from the same database (DATABASE_URL) and drives Debian's Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings")
+django.setup()
+
+from django.urls import reverse  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+from evaluations.models import EvaluationCycle  # noqa: E402
+from masterplan.models import Programme  # noqa: E402
+
+PASSWORD = "banjar2026"
+OUT = ROOT / "docs" / "screenshots"
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state("networkidle")
+
+
+def shoot(page: Page, base: str, path: str, name: str) -> None:
+    page.goto(f"{base}{path}")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
+    print(f"{name}.png ← {path}")
+
+
+def main(base: str) -> None:
+    cycle_2023 = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
+    cycle_2023_ii = EvaluationCycle.objects.get(year=2023, stage="Tahap II")
+    cycle_2024 = EvaluationCycle.objects.get(year=2024)
+    mpp = Programme.objects.filter(name__icontains="Barokah").order_by("pk").first()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 860}).new_page()
+        log_in(page, base, "dkisp")
+        shoot(page, base, reverse("masterplan:overview"), "masterplan-overview")
+        shoot(page, base, reverse("masterplan:programme", args=[mpp.pk]), "programme")
+        shoot(page, base, reverse("masterplan:review_queue"), "review-queue")
+        shoot(page, base, reverse("evaluations:readiness", args=[cycle_2024.pk]), "readiness")
+        shoot(page, base, reverse("evaluations:lock", args=[cycle_2024.pk]), "lock")
+        shoot(page, base, reverse("evaluations:extensions", args=[cycle_2024.pk]), "extensions")
+        shoot(page, base, reverse("evaluations:results", args=[cycle_2023.pk]), "evaluation-results")
+        log_in(page, base, "op.dpmptsp")
+        shoot(page, base, reverse("home"), "agency-home")
+        shoot(page, base, reverse("masterplan:my_reports"), "my-reports")
+        log_in(page, base, "op.dinkes")  # the SKPD whose window DKISP extended in the demo
+        shoot(page, base, reverse("evaluations:my_questions"), "my-questionnaire")
+        log_in(page, base, "asesor")
+        shoot(page, base, reverse("evaluations:assessment", args=[cycle_2023_ii.pk]), "assessment-provisional")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")
