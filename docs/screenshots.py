@@ -25,7 +25,7 @@ from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from evaluations.models import EvaluationCycle  # noqa: E402
 from masterplan.models import Programme  # noqa: E402
 
-PASSWORD = "banjar2026"
+PASSWORD = "banjar2026"  # noqa: S105  (the demo password printed by `make run`)
 OUT = ROOT / "docs" / "screenshots"
 
 
