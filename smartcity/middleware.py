@@ -8,8 +8,10 @@ from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 from agencies.audit import client_ip
 from agencies.models import Region
@@ -82,3 +84,21 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path.startswith(ADMIN_PREFIX):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+class RefuseNulMiddleware:
+    """Answer 400 with a message when the query string carries a NUL character.
+
+    PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), so a search or filter value holding
+    one reached the database as a 500. No link of ours ever sends it; form fields already refuse it themselves
+    (Django's CharField has ProhibitNullCharactersValidator), so only the query string needs this guard.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            reason = gettext("The address contains a character that is not allowed (NUL). Remove it and try again.")
+            return render(request, "400.html", {"reason": reason}, status=400)
+        return self.get_response(request)

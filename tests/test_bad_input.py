@@ -182,3 +182,10 @@ def test_evaluation_pages_survive_hostile_input(evaluation, name: str, persona: 
 def test_huge_ids_in_urls_are_not_found(world, name: str, value: str) -> None:
     url = reverse(name, kwargs={"pk": 1}).replace("/1/", f"/{value}/")
     assert client_for(world.coordinator).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["masterplan:evidence_library", "masterplan:review_queue", "masterplan:programmes"])
+def test_nul_in_a_filter_is_a_400_with_a_message(world, name: str) -> None:
+    response = client_for(world.coordinator).get(reverse(name), {"q": "sk\x00tim"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
