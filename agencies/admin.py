@@ -24,7 +24,7 @@ from agencies.audit import audit_record, snapshot
 from agencies.models import Agency, AuditEvent, Membership, Region
 from agencies.resources import AgencyResource, RegionResource
 from agencies.services import password_reset_send
-from smartcity.lib.admin import SpreadsheetAdminMixin
+from common.admin import SpreadsheetAdminMixin
 
 
 def _labels(objects: Any) -> list[str]:

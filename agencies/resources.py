@@ -20,7 +20,7 @@ from import_export.widgets import ManyToManyWidget
 
 from agencies.audit import audit_record
 from agencies.models import Agency, Region
-from smartcity.lib.admin import (
+from common.admin import (
     BooleanWidget,
     CodeWidget,
     LookupWidget,

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_POST
 from agencies import services
 from agencies.permissions import CHANGE, can_in_region, get_for_user
 from agencies.selectors import region_accounts, region_people
-from smartcity.lib.client_ip import client_address
-from smartcity.lib.pagination import paginate
-from smartcity.lib.views import act_and_redirect
+from common.client_ip import client_address
+from common.pagination import paginate
+from common.views import act_and_redirect
 
 PAGE_SIZE = 50
 

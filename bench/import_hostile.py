@@ -641,8 +641,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from common.spreadsheets import ADMIN_IMPORT_LIMITS
     from evaluations.questionnaire_io import MAX_ROWS
-    from smartcity.lib.spreadsheets import ADMIN_IMPORT_LIMITS
 
     cases = [case for case in corpus(MAX_ROWS, ADMIN_IMPORT_LIMITS.max_rows) if args.only in case.name]
     warm_ups = {}

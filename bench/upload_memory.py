@@ -139,7 +139,7 @@ def main() -> None:
     from django.core.handlers.wsgi import WSGIRequest
     from django.test import override_settings
 
-    from smartcity.lib.uploads import inspect_upload
+    from common.uploads import inspect_upload
 
     with (
         tempfile.TemporaryFile() as body,

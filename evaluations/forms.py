@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region, Role
 from agencies.selectors import agency_choices
+from common.forms import LocalDecimalField, MultipleFileField, format_local_number
 from evaluations.models import Answer, EvaluationCycle, Lens, Question
 from masterplan.models import Dimension, Element, Evidence
-from smartcity.lib.forms import LocalDecimalField, MultipleFileField, format_local_number
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEIGHT_FIELDS = [f"weight_{lens}" for lens in Lens.values]

@@ -1,6 +1,6 @@
 """The questionnaire spreadsheet DKISP coordinators download, fill in and upload (import format = export format).
 
-Text cells are written typed as text, never as formulas, with the escapes of `smartcity.lib.spreadsheets`, so
+Text cells are written typed as text, never as formulas, with the escapes of `common.spreadsheets`, so
 a question starting with "=" or spanning lines comes back unchanged. Reading never raises on bad content:
 every problem becomes a `RowError` the coordinator can act on, with the row and column it is in.
 """
@@ -25,12 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evaluations.models import Answer, Lens, Question
-from masterplan.models import Dimension, Element
-from smartcity.lib.spreadsheet_guard import MB, ImportLimits, SpreadsheetRefused, XlsxBook, display_name, open_xlsx
+from common.spreadsheet_guard import MB, ImportLimits, SpreadsheetRefused, XlsxBook, display_name, open_xlsx
 
 # The escapes are the ones SafeXLSX uses, so every xlsx of the project reads and writes text the same way.
-from smartcity.lib.spreadsheets import _xlsx_text, _xlsx_untext
+from common.spreadsheets import _xlsx_text, _xlsx_untext
+from evaluations.models import Answer, Lens, Question
+from masterplan.models import Dimension, Element
 
 COLUMNS: list[str] = [
     "kode",

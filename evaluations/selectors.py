@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
 from agencies.permissions import User, visible
+from common.queries import related_count
 from evaluations.models import (
     Answer,
     AnswerEvidence,
@@ -45,7 +46,6 @@ from evaluations.models import (
 )
 from evaluations.scoring import Indices, ScoredItem, compute_indices
 from masterplan.models import Dimension, Evidence
-from smartcity.lib.queries import related_count
 
 
 def cycles_for(*, user: User, region: Region) -> QuerySet[EvaluationCycle]:

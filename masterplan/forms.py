@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
 from agencies.selectors import agency_choices
+from common.forms import LocalDecimalField
 from masterplan.models import YEAR_VALIDATORS, Element, Indicator, Masterplan, Programme
-from smartcity.lib.forms import LocalDecimalField
 
 
 def _agency_label(agency: Agency) -> str:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
 from agencies.selectors import agency_choices
+from common.forms import LocalDecimalField, MultipleFileField
 from masterplan.models import Dimension, Evidence, ProgressReport
 from masterplan.selectors.reports import ProgressRow
-from smartcity.lib.forms import LocalDecimalField, MultipleFileField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -19,11 +19,7 @@ from agencies.resources import (
     AgencyInRegionWidget,
     AuditedResource,
 )
-from masterplan.models import Element, Indicator, IndicatorTarget, Masterplan, Programme
-
-# The services' own rules, so the admin, the import and the services cannot disagree.
-from masterplan.services import check_supporting_agencies, check_target_years
-from smartcity.lib.admin import (
+from common.admin import (
     BooleanWidget,
     ChoiceListWidget,
     CodeWidget,
@@ -33,6 +29,10 @@ from smartcity.lib.admin import (
     WholeNumberWidget,
     cell_text,
 )
+from masterplan.models import Element, Indicator, IndicatorTarget, Masterplan, Programme
+
+# The services' own rules, so the admin, the import and the services cannot disagree.
+from masterplan.services import check_supporting_agencies, check_target_years
 
 MASTERPLAN_COLUMN = "masterplan"
 PROGRAMME_COLUMN = "programme"

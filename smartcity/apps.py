@@ -8,4 +8,4 @@ class SmartcityConfig(AppConfig):
     verbose_name = "Smart City"
 
     def ready(self) -> None:
-        from smartcity.lib import lookups  # noqa: F401  (registers the overflow-safe integer `__in`)
+        from common import lookups  # noqa: F401  (registers the overflow-safe integer `__in`)

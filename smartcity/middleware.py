@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from agencies.audit import client_ip
 from agencies.models import Region
 from agencies.permissions import memberships_of
-from smartcity.lib.client_ip import client_address
+from common.client_ip import client_address
 
 SESSION_REGION_KEY = "smartcity_region_id"
 ADMIN_PREFIX = "/admin/"

@@ -17,7 +17,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.lib.env import env_bool, env_int, env_list, env_str
+from common.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -158,7 +158,7 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}.")
 # One answer for "the client's address", shared with the audit log (django-ipware under it).
-AXES_CLIENT_IP_CALLABLE = "smartcity.lib.client_ip.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.client_ip.client_address"
 AXES_VERBOSE = False
 
 # --- Internationalisation: Indonesian first, English available.
@@ -195,9 +195,9 @@ STORAGES = {
 }
 
 # --- Uploads. Every file streams to a temporary file through HashingUploadHandler, which hashes it on the way
-# and skips (and names in request.upload_errors) a file over a limit; smartcity.lib.uploads.inspect_upload then
+# and skips (and names in request.upload_errors) a file over a limit; common.uploads.inspect_upload then
 # decides from the bytes what the file is. Memory stays flat whatever the file size.
-FILE_UPLOAD_HANDLERS = ["smartcity.lib.uploads.HashingUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["common.uploads.HashingUploadHandler"]
 # S3-compatible object storage (MinIO, AWS, a provincial data centre) for media when a bucket is named.
 S3_BUCKET = env_str("S3_BUCKET")
 if S3_BUCKET:
@@ -230,7 +230,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Import/export: the admins offer only the formula-safe formats (smartcity.lib.admin).
+# --- Import/export: the admins offer only the formula-safe formats (common.admin).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True

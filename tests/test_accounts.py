@@ -23,7 +23,7 @@ from agencies.services import (
     password_reset_send,
     reset_address_key,
 )
-from smartcity.lib.client_ip import client_address
+from common.client_ip import client_address
 from tests.conftest import PASSWORD, World, client_for, make_user
 from tests.test_security import run_manage
 

@@ -26,10 +26,10 @@ from import_export.results import Result
 from agencies.models import Agency, AuditEvent, Membership, Region
 from agencies.resources import AgencyResource, RegionResource
 from agencies.services import agency_create, region_create
+from common.spreadsheets import SafeCSV, SafeXLSX
 from masterplan.models import Dimension, Element, Indicator, IndicatorTarget, Programme
 from masterplan.resources import IndicatorTargetResource, ProgrammeResource
 from masterplan.services import indicator_create
-from smartcity.lib.spreadsheets import SafeCSV, SafeXLSX
 from tests.conftest import PASSWORD, World, make_programme
 
 FORMULA_PAYLOADS = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(1)", "\t=cmd|' /C calc'!A0", '\r=HYPERLINK("x")']

@@ -19,7 +19,7 @@ from django.urls import reverse
 from agencies.models import Agency
 from agencies.resources import AgencyResource
 from agencies.services import agency_create
-from smartcity.lib.spreadsheets import SafeCSV, SafeSemicolonCSV, is_formula_like, neutralise_text, restore_text
+from common.spreadsheets import SafeCSV, SafeSemicolonCSV, is_formula_like, neutralise_text, restore_text
 from tests.conftest import PASSWORD, World
 
 FORMATS = [SafeCSV, SafeSemicolonCSV]

@@ -26,6 +26,7 @@ from django.utils import timezone
 from PIL import Image
 
 from agencies.models import Agency, AuditEvent, Membership, Region, Role
+from common.uploads import inspect_upload
 from evaluations.models import (
     Answer,
     AnswerEvidence,
@@ -54,7 +55,6 @@ from masterplan.selectors.reports import SlotState, report_slots
 from smartcity.demo import banjar, files
 from smartcity.demo import evaluations as demo_evaluations
 from smartcity.demo import reports as demo_reports
-from smartcity.lib.uploads import inspect_upload
 
 COUNTED: tuple[type[models.Model], ...] = (
     Region,

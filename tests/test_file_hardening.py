@@ -26,13 +26,13 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 
+from common import uploads
+from common.downloads import content_disposition
+from common.uploads import CHUNK_SIZE, inspect_upload, served_filename, validate_pdf
 from evaluations.services.answers import answer_update
 from evaluations.services.cycles import cycle_lock
 from masterplan.models import Evidence, StoredFile
 from smartcity.demo import files
-from smartcity.lib import uploads
-from smartcity.lib.downloads import content_disposition
-from smartcity.lib.uploads import CHUNK_SIZE, inspect_upload, served_filename, validate_pdf
 from tests.conftest import Evaluation, World, client_for, make_evidence, make_report
 
 # --- Building files -----------------------------------------------------------------------------------------
@@ -565,7 +565,7 @@ def remove_bytes(evidence: Evidence) -> str:
 
 
 def assert_logged_missing(caplog: pytest.LogCaptureFixture, reference: str) -> None:
-    [record] = [r for r in caplog.records if r.name == "smartcity.lib.downloads"]
+    [record] = [r for r in caplog.records if r.name == "common.downloads"]
     assert record.levelno == logging.ERROR and reference in record.getMessage()
 
 

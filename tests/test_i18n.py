@@ -11,8 +11,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
+from common.forms import parse_indonesian_number
 from masterplan.models import Programme
-from smartcity.lib.forms import parse_indonesian_number
 from tests.conftest import World, client_for, make_programme
 
 

@@ -27,16 +27,16 @@ from import_export.admin import ImportMixin
 
 from agencies.models import Agency
 from agencies.resources import AgencyResource
+from common import spreadsheet_guard
+from common.admin import SpreadsheetAdminMixin
+from common.spreadsheet_guard import SpreadsheetRefused, XlsxBook
+from common.spreadsheets import ADMIN_IMPORT_LIMITS, SafeCSV, SafeXLSX
 from evaluations import questionnaire_io
 from evaluations.models import Questionnaire
 from evaluations.questionnaire_io import COLUMNS, parse_xlsx
 from evaluations.views.cycles import SESSION_IMPORT
 from masterplan.framework import ensure_framework
 from masterplan.models import Dimension, Element
-from smartcity.lib import spreadsheet_guard
-from smartcity.lib.admin import SpreadsheetAdminMixin
-from smartcity.lib.spreadsheet_guard import SpreadsheetRefused, XlsxBook
-from smartcity.lib.spreadsheets import ADMIN_IMPORT_LIMITS, SafeCSV, SafeXLSX
 from tests.conftest import PASSWORD, Evaluation, World, client_for
 
 AGENCY_COLUMNS = ["region", "acronym", "name", "kind", "email", "is_active", "predecessor"]

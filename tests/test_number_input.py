@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from common.ids import parse_id, parse_ids
 from masterplan.services.reports import report_update
-from smartcity.lib.ids import parse_id, parse_ids
 from tests.conftest import World, client_for
 from tests.test_bad_input import _forms
 

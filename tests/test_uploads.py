@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from openpyxl import Workbook
 from PIL import Image
 
-from smartcity.lib.uploads import CHUNK_SIZE, KINDS, Inspected, clean_filename, inspect_upload, validate_pdf
+from common.uploads import CHUNK_SIZE, KINDS, Inspected, clean_filename, inspect_upload, validate_pdf
 from tests.conftest import PDF_BYTES, World, client_for
 
 PDF = PDF_BYTES  # PDFs are opened with pypdf: a test PDF must be one a PDF library can open

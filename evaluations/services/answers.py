@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from agencies.audit import audit_record, audit_refusals, diff, snapshot
 from agencies.notifications import agency_emails, notify
 from agencies.permissions import ensure_not_own_submission
+from common.bulk import apply_each
 from evaluations.models import Answer, AnswerEvidence
 from evaluations.services import windows
 from evaluations.services.cycles import clean_reason, ensure_open
 from masterplan.models import Evidence
-from smartcity.lib.bulk import apply_each
 
 Actor = AbstractBaseUser | None
 Status = Answer.Status

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES
 from agencies.permissions import CHANGE, agencies_of, can
+from common.forms import add_service_errors
+from common.views import act_and_redirect
 from evaluations import selectors
 from evaluations.forms import AnswerForm
 from evaluations.models import Answer, EvaluationCycle
@@ -24,8 +26,6 @@ from evaluations.views.common import get_answer
 from masterplan.forms_reports import ReasonForm
 from masterplan.models import Evidence
 from masterplan.views.evidence import evidence_with_new_files
-from smartcity.lib.forms import add_service_errors
-from smartcity.lib.views import act_and_redirect
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Role
 from agencies.permissions import CHANGE, can, roles_of, visible
+from common.forms import add_service_errors
 from evaluations import selectors
 from evaluations.forms import ScoreSheetForm
 from evaluations.models import AnswerEvidence, EvaluationCycle
@@ -20,7 +21,6 @@ from evaluations.services import assessment
 from evaluations.views.common import get_cycle
 from masterplan.models import Dimension
 from masterplan.views.evidence import evidence_file_response
-from smartcity.lib.forms import add_service_errors
 
 
 @login_required

@@ -20,6 +20,10 @@ from django.views.decorators.http import require_POST
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES, Role
 from agencies.permissions import CHANGE, CREATE, can, can_in_region, get_many_for_user, roles_of
+from common.forms import add_service_errors
+from common.ids import parse_id, parse_ids
+from common.pagination import paginate
+from common.views import report_bulk_outcome
 from evaluations import questionnaire_io, selectors
 from evaluations.forms import (
     AssessorsForm,
@@ -37,10 +41,6 @@ from evaluations.services import assessment, cycles
 from evaluations.views.common import get_cycle
 from masterplan.forms_reports import ReasonForm
 from masterplan.models import Dimension
-from smartcity.lib.forms import add_service_errors
-from smartcity.lib.ids import parse_id, parse_ids
-from smartcity.lib.pagination import paginate
-from smartcity.lib.views import report_bulk_outcome
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_IMPORT = "questionnaire_import"

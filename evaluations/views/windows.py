@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.permissions import CHANGE, DELETE, get_for_user
+from common.forms import add_service_errors
+from common.views import act_and_redirect
 from evaluations.forms import WindowExtensionForm
 from evaluations.models import WindowExtension
 from evaluations.services import windows
 from evaluations.views.common import get_cycle
-from smartcity.lib.forms import add_service_errors
-from smartcity.lib.views import act_and_redirect
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
-from smartcity.lib.uploads import validate_pdf
+from common.uploads import validate_pdf
 
 YEAR_VALIDATORS = [
     MinValueValidator(2000, _("Enter a year from 2000 onwards.")),

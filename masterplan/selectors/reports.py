@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from agencies.models import Agency, Region
 from agencies.permissions import User, visible
+from common.queries import related_count
 from masterplan.models import (
     PERIODS_PER_YEAR,
     Evidence,
@@ -24,7 +25,6 @@ from masterplan.models import (
     period_end,
     period_label,
 )
-from smartcity.lib.queries import related_count
 
 Status = ProgressReport.Status
 

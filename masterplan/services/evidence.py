@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency
+from common.uploads import Inspected, inspect_upload
 from masterplan.models import Evidence, StoredFile
-from smartcity.lib.uploads import Inspected, inspect_upload
 
 Actor = AbstractBaseUser | None
 EVIDENCE_FIELDS = ("title", "kind", "document_number", "document_date", "issuer", "valid_until")

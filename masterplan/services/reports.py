@@ -22,6 +22,7 @@ from agencies.audit import audit_record, audit_refusals, diff, snapshot
 from agencies.models import Agency
 from agencies.notifications import agency_emails, coordinator_emails, notify
 from agencies.permissions import ensure_not_own_submission
+from common.bulk import apply_each
 from masterplan.models import (
     PERIODS_PER_YEAR,
     Evidence,
@@ -30,7 +31,6 @@ from masterplan.models import (
     ProgressReport,
     ReportEvidence,
 )
-from smartcity.lib.bulk import apply_each
 
 Actor = AbstractBaseUser | None
 Status = ProgressReport.Status

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES, Agency
 from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, agencies_of, can, can_in_region, get_for_user
+from common.downloads import file_response
+from common.forms import add_service_errors
+from common.pagination import paginate
 from masterplan.forms_reports import EvidenceMetadataForm, EvidenceUploadForm
 from masterplan.models import Evidence
 from masterplan.selectors.evidence import evidence_library, evidence_uses, filter_library
 from masterplan.services.evidence import evidence_delete, evidence_update, evidence_upload
-from smartcity.lib.downloads import file_response
-from smartcity.lib.forms import add_service_errors
-from smartcity.lib.pagination import paginate
 
 PAGE_SIZE = 25
 

@@ -16,13 +16,13 @@ from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES, Agency
 from agencies.permissions import CHANGE, CREATE, DELETE, can, can_in_region, get_for_user, roles_of
 from agencies.selectors import agency_list
+from common.downloads import file_response
+from common.forms import add_service_errors
+from common.pagination import paginate
 from masterplan import selectors, services
 from masterplan.filters import ProgrammeFilter
 from masterplan.forms import IndicatorForm, MasterplanForm, ProgrammeForm
 from masterplan.models import Dimension, Indicator, Masterplan, Programme
-from smartcity.lib.downloads import file_response
-from smartcity.lib.forms import add_service_errors
-from smartcity.lib.pagination import paginate
 
 PAGE_SIZE = 25
 

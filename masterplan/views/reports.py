@@ -26,6 +26,10 @@ from agencies.permissions import (
     get_many_for_user,
     roles_of,
 )
+from common.forms import add_service_errors
+from common.ids import parse_id, parse_ids
+from common.pagination import paginate
+from common.views import act_and_redirect, report_bulk_outcome
 from masterplan.forms_reports import ReasonForm, ReportFilter, ReportForm
 from masterplan.models import Evidence, Programme, ProgressReport
 from masterplan.rules import REVIEW, SUBMIT
@@ -41,10 +45,6 @@ from masterplan.selectors.reports import (
 )
 from masterplan.services import reports as services
 from masterplan.views.evidence import evidence_with_new_files
-from smartcity.lib.forms import add_service_errors
-from smartcity.lib.ids import parse_id, parse_ids
-from smartcity.lib.pagination import paginate
-from smartcity.lib.views import act_and_redirect, report_bulk_outcome
 
 PAGE_SIZE = 50
 Status = ProgressReport.Status

@@ -107,7 +107,7 @@ def index2(value: Decimal | None) -> str:
 @register.filter
 def plain_number(value: Decimal | int | None) -> str:
     """A stored number as it was typed ("81,5", "1.250"), not padded to its column's decimals ("81,5000")."""
-    from smartcity.lib.forms import format_local_number
+    from common.forms import format_local_number
 
     return "–" if value is None else format_local_number(value)
 

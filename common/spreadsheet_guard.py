@@ -43,7 +43,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS, SHEET_MAIN_NS
 
-from smartcity.lib.uploads import Inspected, clean_filename, inspect_upload
+from common.uploads import Inspected, clean_filename, inspect_upload
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from django.core.files import File
 from import_export.formats import base_formats
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from smartcity.lib.spreadsheet_guard import MB, ImportLimits, StoredUpload, Table, as_upload, read_table
+from common.spreadsheet_guard import MB, ImportLimits, StoredUpload, Table, as_upload, read_table
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")

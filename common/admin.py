@@ -28,9 +28,9 @@ from import_export.resources import Resource
 from import_export.tmp_storages import TempFolderStorage
 from import_export.widgets import ForeignKeyWidget, Widget
 
-from smartcity.lib.spreadsheet_guard import SpreadsheetRefused, StoredUpload
-from smartcity.lib.spreadsheets import SafeCSV, SafeSemicolonCSV, SafeXLSX
-from smartcity.lib.uploads import clean_filename
+from common.spreadsheet_guard import SpreadsheetRefused, StoredUpload
+from common.spreadsheets import SafeCSV, SafeSemicolonCSV, SafeXLSX
+from common.uploads import clean_filename
 
 logger = logging.getLogger(__name__)
 

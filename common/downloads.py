@@ -21,7 +21,7 @@ from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from smartcity.lib.uploads import UNKNOWN_EXTENSION, extension_for, served_filename
+from common.uploads import UNKNOWN_EXTENSION, extension_for, served_filename
 
 logger = logging.getLogger(__name__)
 
