@@ -51,6 +51,10 @@ class Rule:
     agency_roles_see_all: bool = False
     # Further conditions for one role, e.g. assessors see only locked cycles they are assigned to.
     role_filters: Mapping[str, Callable[[Any], Q]] = field(default_factory=dict)
+    # What the object's state must be *now* for an action, whoever asks (superusers too): only a draft report
+    # can change, an answer only while its cycle is unlocked and its window open. Built at call time, since
+    # "now" moves. So `can(user, CHANGE, obj)` answers "may this user change this now?" in one place.
+    states: Mapping[str, Callable[[], Q]] = field(default_factory=dict)
 
 
 _rules: dict[type[models.Model], Rule] = {}
@@ -125,10 +129,17 @@ def _agency_q(model: type[models.Model], rule: Rule, agency_ids: list[int]) -> Q
 
 
 def _scope_q(user: User, action: str, model: type[models.Model]) -> Q | None:
-    """The filter selecting what `user` may `action` in `model`; None means everything."""
-    if user.is_authenticated and user.is_superuser:
-        return None
+    """The filter selecting what `user` may `action` in `model` now; None means everything."""
     rule = rule_for(model)
+    state = rule.states[action]() if action in rule.states else None
+    if user.is_authenticated and user.is_superuser:
+        return state
+    who = _who_q(user, action, model, rule)
+    return who if state is None else who & state
+
+
+def _who_q(user: User, action: str, model: type[models.Model], rule: Rule) -> Q:
+    """The objects the user's roles reach for `action`, whatever their state."""
     allowed = rule.actions.get(action, frozenset())
     q = Q(pk__in=[])
     for role in sorted(allowed & REGION_ROLES):
@@ -185,11 +196,31 @@ def can_in_region(user: User, action: str, model: type[models.Model], region: Re
     return bool(roles_of(user, region) & set(allowed))
 
 
+class NotNow(PermissionDenied):
+    """The user's role allows the action, but the object's state does not, now (an approved report, an answer
+    in a locked cycle). The middleware sends the user back to the object with the object's own explanation."""
+
+    def __init__(self, obj: models.Model) -> None:
+        super().__init__(str(obj))
+        self.obj = obj
+
+
+def roles_allow(user: User, action: str, obj: models.Model) -> bool:
+    """Whether the user's roles reach `obj` for `action`, whatever its state (e.g. to explain why not now)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    model = type(obj)
+    return model._base_manager.filter(_who_q(user, action, model, rule_for(model)), pk=obj.pk).exists()
+
+
 def get_for_user(user: User, queryset: models.QuerySet[M], action: str = VIEW, **lookup: Any) -> M:
-    """Fetch one object: 404 when the user may not see it, 403 when they may see it but not `action` it."""
+    """Fetch one object: 404 when the user may not see it, 403 when they may see it but not `action` it,
+    NotNow when their role may but the object's state forbids it now."""
     obj = get_object_or_404(visible(user, queryset), **lookup)
     if action != VIEW and not can(user, action, obj):
-        raise PermissionDenied
+        raise NotNow(obj) if roles_allow(user, action, obj) else PermissionDenied
     return obj
 
 

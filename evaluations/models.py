@@ -265,6 +265,16 @@ class Answer(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    def why_not_editable(self) -> str:
+        """What the policy's "not now" means for this answer, told to the person who tried."""
+        if self.cycle.is_locked:
+            return _("The %(cycle)s cycle is locked; nothing in it can be changed.") % {"cycle": self.cycle}
+        if not self.is_editable:
+            return _("This answer is %(status)s and can no longer be changed.") % {
+                "status": self.get_status_display().lower()
+            }
+        return _("The questionnaire is closed for your SKPD; ask DKISP for an extension if you need more time.")
+
     @property
     def is_carried_untouched(self) -> bool:
         """Carried from last year and not saved, submitted or reviewed in this cycle yet."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import register_action_labels
 from agencies.models import Role
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, VIEW, Rule, register
 from evaluations.models import Answer, EvaluationCycle, WindowExtension
+from evaluations.services import windows
 
 SKPD_STAFF = frozenset({Role.OPERATOR, Role.HEAD})
 SUBMIT = "submit"
@@ -21,6 +22,16 @@ ASSESS = "assess"
 def _assessed_cycles(prefix: str) -> Any:
     """Assessors read only locked cycles they are assigned to: never a draft."""
     return lambda user: Q(**{f"{prefix}locked_at__isnull": False, f"{prefix}assessors": user})
+
+
+def _answer_writable() -> Q:
+    """An SKPD changes an answer only while it is a draft (or returned), its cycle is unlocked, and its window
+    is open: the cycle's own closing date or DKISP's extension for that SKPD (services.windows)."""
+    today = windows.today()
+    extended = WindowExtension.objects.filter(cycle=OuterRef("cycle"), agency=OuterRef("agency"), closes_on__gte=today)
+    return Q(status__in=Answer.EDITABLE, cycle__locked_at__isnull=True) & (
+        Q(cycle__closes_on__gte=today) | Q(Exists(extended))
+    )
 
 
 register(
@@ -50,6 +61,7 @@ register(
             REVIEW: COORDINATORS,
         },
         role_filters={Role.ASSESSOR: _assessed_cycles("cycle__")},
+        states={CHANGE: _answer_writable, SUBMIT: _answer_writable},
     ),
 )
 # An SKPD sees its own extension (its pages show the extended date); only DKISP grants or withdraws one.

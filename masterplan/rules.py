@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import register_action_labels, register_change_labels, register_change_values
@@ -49,6 +50,11 @@ register(
             CHANGE: SKPD_STAFF,
             SUBMIT: SKPD_STAFF,
             REVIEW: COORDINATORS,
+        },
+        # Only a draft or returned report changes; submitted waits for DKISP, approved is locked for good.
+        states={
+            CHANGE: lambda: Q(status__in=ProgressReport.EDITABLE),
+            SUBMIT: lambda: Q(status__in=ProgressReport.EDITABLE),
         },
     ),
 )

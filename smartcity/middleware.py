@@ -7,15 +7,16 @@ from collections.abc import Callable
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 
 from agencies.audit import client_ip
 from agencies.models import Region
-from agencies.permissions import memberships_of
+from agencies.permissions import NotNow, memberships_of
 from common.client_ip import client_address
 
 SESSION_REGION_KEY = "smartcity_region_id"
@@ -102,3 +103,21 @@ class RefuseNulMiddleware:
             reason = gettext("The address contains a character that is not allowed (NUL). Remove it and try again.")
             return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
+
+
+class NotNowMiddleware:
+    """Turn the policy's NotNow (allowed by role, not by the object's state) into a message on the object's page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponseBase | None:
+        if not isinstance(exception, NotNow):
+            return None
+        obj = exception.obj
+        explain = getattr(obj, "why_not_editable", None)
+        messages.warning(request, explain() if callable(explain) else gettext("This can no longer be changed."))
+        return redirect(obj.get_absolute_url())

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "smartcity.middleware.TenancyMiddleware",
     "smartcity.middleware.RefuseNulMiddleware",
+    "smartcity.middleware.NotNowMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "smartcity.middleware.ContentSecurityPolicyMiddleware",

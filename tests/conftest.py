@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from agencies.models import Agency, Region, Role
 from agencies.services import agency_create, membership_grant, region_create
@@ -167,6 +169,15 @@ def _questionnaire_calendar() -> Iterator[None]:
     from evaluations.services.windows import pinned_today
 
     with pinned_today(dt.date(2023, 5, 15)):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request leaves its language active in the thread (the middleware activates, nothing deactivates), so an
+    # English page in one test would make the next test's service messages English. Each test starts as a
+    # fresh process would: in the site's default language.
+    with translation.override(settings.LANGUAGE_CODE):
         yield
 
 

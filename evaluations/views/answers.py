@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES
-from agencies.permissions import CHANGE, agencies_of, can
+from agencies.permissions import CHANGE, agencies_of, can, roles_allow, scoped
 from common.forms import add_service_errors
 from common.views import act_and_redirect
 from evaluations import selectors
@@ -44,8 +44,10 @@ def my_questions(request: HttpRequest) -> HttpResponse:
         groups = selectors.group_by_dimension(answers)
         answering = [a for a in agencies if any(answer.agency_id == a.pk for answer in answers)]
         agency_windows = windows.windows_for(cycle=chosen, agencies=answering, today=windows.today())
+        # One query asks the policy which of these the user may change now (state, lock and window included).
+        editable = set(scoped(request.user, CHANGE, Answer.objects.filter(cycle=chosen)).values_list("pk", flat=True))
         for answer in answers:
-            answer.window_open = agency_windows[answer.agency_id].is_open
+            answer.can_edit = answer.pk in editable
     return render(request, "evaluations/my_questions.html", {
         "cycles": cycles, "cycle": chosen, "groups": groups, "today": timezone.localdate(),
         "windows": list(agency_windows.values()),
@@ -55,12 +57,13 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 @login_required
 def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_answer(request, pk)
-    may_change = can(request.user, CHANGE, answer)
-    window = windows.window_for(cycle=answer.cycle, agency=answer.agency, today=windows.today()) if may_change else None
+    # The window notice is for the SKPD's own staff, also (above all) once it has closed.
+    staff = roles_allow(request.user, CHANGE, answer)
+    window = windows.window_for(cycle=answer.cycle, agency=answer.agency, today=windows.today()) if staff else None
     return render(request, "evaluations/answer_detail.html", {
         "answer": answer,
         "window": window,
-        "can_edit": answer.is_editable and not answer.cycle.is_locked and may_change and window.is_open,
+        "can_edit": can(request.user, CHANGE, answer),
         "can_review": not answer.cycle.is_locked and can(request.user, REVIEW, answer),
         "problems": services.answer_problems(answer) if answer.is_editable else [],
         "reason_form": ReasonForm(),

@@ -119,6 +119,12 @@ class ProgressReport(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    def why_not_editable(self) -> str:
+        """What the policy's "not now" means for this report, told to the person who tried."""
+        return _("This report is %(status)s and can no longer be changed.") % {
+            "status": self.get_status_display().lower()
+        }
+
 
 class ReportEvidence(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence_links")

@@ -158,7 +158,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "rows": rows,
             "overall": overall_progress(rows),
-            "can_edit": report.is_editable and can(request.user, CHANGE, report),
+            "can_edit": can(request.user, CHANGE, report),
             "can_review": can(request.user, REVIEW, report),
             "reason_form": ReasonForm(),
             "problems": services.submission_problems(report) if report.is_editable else [],
