@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +15,9 @@ from django.utils import translation
 
 from agencies.models import Agency, Membership, Region, Role
 from agencies.tasks import deliver_mail
+
+# True inside `mail_held()`: while made-up history is written (the demo loader), no one is told about it.
+_mail_held: ContextVar[bool] = ContextVar("mail_held", default=False)
 
 
 def coordinator_emails(region: Region) -> list[str]:
@@ -47,9 +53,19 @@ def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str]:
     return subject.strip(), body.strip() + "\n"
 
 
+@contextmanager
+def mail_held() -> Iterator[None]:
+    """Queue no notification inside the block (this thread only): the writes happen, the mails do not."""
+    token = _mail_held.set(True)
+    try:
+        yield
+    finally:
+        _mail_held.reset(token)
+
+
 def notify(*, template: str, recipients: list[str], context: dict[str, Any]) -> None:
     """Render `mail/<template>.txt` (first line: subject) in Indonesian and queue it once the write commits."""
-    if not recipients:
+    if not recipients or _mail_held.get():
         return
     subject, body = render_mail(template, context)
     payload = {"subject": subject, "body": body, "recipients": sorted(set(recipients))}

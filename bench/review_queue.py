@@ -49,7 +49,8 @@ def build_fixture() -> Fixture:
 
     from agencies.models import Agency, Role
     from agencies.services import agency_create, membership_grant, region_create
-    from masterplan.models import Element, Evidence, StoredFile
+    from evidence.models import Evidence, StoredFile
+    from masterplan.models import Element
     from masterplan.services import masterplan_create
 
     region = region_create(by=None, name="Kabupaten Bench", province="Kalimantan Selatan", bps_code="6399")

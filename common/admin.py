@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
@@ -390,3 +390,16 @@ class SpreadsheetAdminMixin:
         if not file_format.is_binary() and encoding:
             export_data = export_data.encode(encoding)
         return export_data
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Workflow data is changed only through the app's pages, whose services validate and audit each step."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -94,6 +94,33 @@ class DecimalInput(forms.TextInput):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
 
+# Every reason people give for a step (a return, a reopening, an unlock, an extension) follows one rule.
+MIN_REASON_LENGTH = 10
+REASON_TOO_SHORT = _("Give a reason of at least %(n)s characters.")
+
+
+def validate_reason(value: str) -> None:
+    if len((value or "").strip()) < MIN_REASON_LENGTH:
+        raise ValidationError(REASON_TOO_SHORT, code="too_short", params={"n": MIN_REASON_LENGTH})
+
+
+def clean_reason(reason: str) -> str:
+    """A reason as services keep it (trimmed), or a refusal keyed by the form's `reason` field."""
+    try:
+        validate_reason(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.error_list}) from None
+    return reason.strip()
+
+
+class ReasonForm(forms.Form):
+    """The reason for a step taken on someone else's work: returning or reopening a report or an answer, unlocking."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, validators=[validate_reason]
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region, Role
 from agencies.selectors import agency_choices
-from common.forms import LocalDecimalField, MultipleFileField, format_local_number
+from common.forms import LocalDecimalField, format_local_number
 from evaluations.models import Answer, EvaluationCycle, Lens, Question
-from masterplan.models import Dimension, Element, Evidence
+from evidence.forms import EvidenceFields
+from masterplan.models import Dimension, Element
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEIGHT_FIELDS = [f"weight_{lens}" for lens in Lens.values]
@@ -25,8 +26,17 @@ WEIGHT_FIELDS = [f"weight_{lens}" for lens in Lens.values]
 class CycleForm(forms.ModelForm):
     class Meta:
         model = EvaluationCycle
-        fields = ("year", "stage", "letter_number", "opens_on", "closes_on", "internal_deadline", "meeting_date",
-                  "meeting_place", *WEIGHT_FIELDS)  # fmt: skip
+        fields = (
+            "year",
+            "stage",
+            "letter_number",
+            "opens_on",
+            "closes_on",
+            "internal_deadline",
+            "meeting_date",
+            "meeting_place",
+            *WEIGHT_FIELDS,
+        )
         widgets = {name: DATE for name in ("opens_on", "closes_on", "internal_deadline", "meeting_date")}
         field_classes = dict.fromkeys(WEIGHT_FIELDS, LocalDecimalField)
 
@@ -34,21 +44,26 @@ class CycleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        cycle_row = Row(
+            Column("year", css_class="col-md-3"),
+            Column("stage", css_class="col-md-3"),
+            Column("letter_number", css_class="col-md-6"),
+        )
+        dates = ("opens_on", "closes_on", "internal_deadline", "meeting_date")
+        dates_row = Row(*(Column(name, css_class="col-md-3") for name in dates))
+        weights_row = Row(*(Column(name, css_class="col") for name in WEIGHT_FIELDS))
         self.helper.layout = Layout(
-            Fieldset(_("Cycle"), Row(Column("year", css_class="col-md-3"), Column("stage", css_class="col-md-3"),
-                                     Column("letter_number", css_class="col-md-6"))),
-            Fieldset(_("Dates"), Row(*(Column(n, css_class="col-md-3") for n in
-                                       ("opens_on", "closes_on", "internal_deadline", "meeting_date"))),
-                     "meeting_place"),
-            Fieldset(_("Lens weights (total 100 %)"), Row(*(Column(n, css_class="col") for n in WEIGHT_FIELDS))),
-        )  # fmt: skip
+            Fieldset(_("Cycle"), cycle_row),
+            Fieldset(_("Dates"), dates_row, "meeting_place"),
+            Fieldset(_("Lens weights (total 100 %)"), weights_row),
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         weights = [cleaned.get(name) for name in WEIGHT_FIELDS]
         if all(w is not None for w in weights) and sum(weights) != 100:
-            self.add_error(None, _("The five lens weights must add up to 100 %% (now %(sum)s %%).")
-                           % {"sum": sum(weights)})  # fmt: skip
+            message = _("The five lens weights must add up to 100 %% (now %(sum)s %%).")
+            self.add_error(None, message % {"sum": sum(weights)})
         return cleaned
 
 
@@ -82,12 +97,18 @@ class QuestionnaireUploadForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    dimension = forms.ModelChoiceField(queryset=Dimension.objects.all(), required=False, label=_("Whole dimension"),
-                                       to_field_name="code")  # fmt: skip
-    element = forms.ModelChoiceField(queryset=Element.objects.select_related("dimension"), required=False,
-                                     label=_("Or a whole element"), to_field_name="code")  # fmt: skip
-    questions = forms.ModelMultipleChoiceField(queryset=Question.objects.none(), required=False,
-                                               label=_("Or these questions"))  # fmt: skip
+    dimension = forms.ModelChoiceField(
+        queryset=Dimension.objects.all(), required=False, label=_("Whole dimension"), to_field_name="code"
+    )
+    element = forms.ModelChoiceField(
+        queryset=Element.objects.select_related("dimension"),
+        required=False,
+        label=_("Or a whole element"),
+        to_field_name="code",
+    )
+    questions = forms.ModelMultipleChoiceField(
+        queryset=Question.objects.none(), required=False, label=_("Or these questions")
+    )
     agency = forms.ModelChoiceField(queryset=None, label=_("Responsible SKPD"))
     supporting = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Supporting SKPDs"))
     deadline = forms.DateField(widget=DATE, label=_("Internal deadline"))
@@ -128,8 +149,13 @@ class YesNoField(forms.TypedChoiceField):
     for the saved radio to show as checked (str(True) is "True", which matches neither)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=[("true", _("Yes")), ("false", _("No"))], coerce=lambda v: v == "true",
-                         empty_value=None, widget=forms.RadioSelect, **kwargs)  # fmt: skip
+        super().__init__(
+            choices=[("true", _("Yes")), ("false", _("No"))],
+            coerce=lambda v: v == "true",
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, bool):
@@ -155,17 +181,10 @@ class MultilineField(forms.CharField):
         return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class AnswerForm(forms.ModelForm):
+class AnswerForm(EvidenceFields, forms.ModelForm):
     """The right widget for the question's kind, an explanation, and evidence (library or new upload)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    evidence = forms.ModelMultipleChoiceField(queryset=Evidence.objects.none(), required=False,
-                                              widget=forms.CheckboxSelectMultiple,
-                                              label=_("Evidence from your library"))  # fmt: skip
-    new_files = MultipleFileField(required=False, label=_("Upload new evidence"),
-                                  help_text=_("PDF, JPEG, PNG, XLSX, DOCX, PPTX, ODT, ODS or CSV."))  # fmt: skip
-    new_files_kind = forms.ChoiceField(choices=Evidence.Kind.choices, initial=Evidence.Kind.REPORT,
-                                       label=_("Kind of the new files"))  # fmt: skip
 
     class Meta:
         model = Answer
@@ -191,16 +210,12 @@ class AnswerForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["version"] = self.instance.version
             self.initial["value"] = stored
-            self.initial["evidence"] = [e.pk for e in self.instance.evidence.all()]
         if question.kind == Question.Kind.CHOICE and stored and stored not in question.choices:
             # Carried from a questionnaire whose choices have since changed: no radio can show it, so say it.
             self.fields["value"].help_text = _(
                 "The saved answer “%(value)s” is no longer one of the choices; it is kept until you choose one."
             ) % {"value": stored}
-        self.fields["evidence"].queryset = library
-        self.fields["evidence"].label_from_instance = lambda e: (
-            f"{e.title} ({e.get_kind_display()})" + (f" — {_('expired')}" if e.is_expired else "")
-        )
+        self.set_library(library, cited=self.instance.evidence.all())
         self.order_fields(["value", "narrative", "evidence", "new_files", "new_files_kind", "version"])
 
     @staticmethod
@@ -210,17 +225,25 @@ class AnswerForm(forms.ModelForm):
         if kind == Question.Kind.YES_NO:
             return YesNoField(label=label, required=False)
         if kind == Question.Kind.CHOICE:
-            return forms.ChoiceField(label=label, required=False, widget=forms.RadioSelect,
-                                     choices=[(c, c) for c in question.choices])  # fmt: skip
+            return forms.ChoiceField(
+                label=label, required=False, widget=forms.RadioSelect, choices=[(c, c) for c in question.choices]
+            )
         if kind == Question.Kind.LEVEL:
             choices = [(n, f"{n} — {text}") for n, text in enumerate(question.level_criteria, start=1)]
-            return forms.TypedChoiceField(label=label, required=False, widget=forms.RadioSelect, choices=choices,
-                                          coerce=int, empty_value=None)  # fmt: skip
+            return forms.TypedChoiceField(
+                label=label, required=False, widget=forms.RadioSelect, choices=choices, coerce=int, empty_value=None
+            )
         if kind == Question.Kind.NUMBER:
             return AnswerNumberField(label=label, required=False, max_digits=18, decimal_places=4)
         if kind == Question.Kind.PERCENTAGE:
-            return AnswerNumberField(label=_("Answer (%)"), required=False, max_digits=7, decimal_places=4,
-                                     min_value=Decimal(0), max_value=Decimal(100))  # fmt: skip
+            return AnswerNumberField(
+                label=_("Answer (%)"),
+                required=False,
+                max_digits=7,
+                decimal_places=4,
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+            )
         return MultilineField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def _sent(self, name: str) -> bool:
@@ -244,12 +267,15 @@ class AnswerForm(forms.ModelForm):
 class ScoreSheetForm(forms.Form):
     """Scores for the questions of one dimension, plus the dimension's notes."""
 
-    strengths = forms.CharField(label=_("Strengths (kekuatan)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    weaknesses = forms.CharField(label=_("Weaknesses (kelemahan)"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    recommendations = forms.CharField(label=_("Recommendations (rekomendasi)"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    strengths = forms.CharField(
+        label=_("Strengths (kekuatan)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    weaknesses = forms.CharField(
+        label=_("Weaknesses (kelemahan)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recommendations = forms.CharField(
+        label=_("Recommendations (rekomendasi)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -257,21 +283,25 @@ class ScoreSheetForm(forms.Form):
         for question in questions:
             if question.kind == Question.Kind.LEVEL:
                 field: forms.Field = forms.TypedChoiceField(
-                    required=False, coerce=Decimal, empty_value=None,
+                    required=False,
+                    coerce=Decimal,
+                    empty_value=None,
                     choices=[("", "–"), *((str(n), str(n)) for n in range(1, 6))],
-                )  # fmt: skip
+                )
             else:
-                field = LocalDecimalField(required=False, max_digits=3, decimal_places=2, min_value=Decimal(0),
-                                          max_value=Decimal(5))  # fmt: skip
+                field = LocalDecimalField(
+                    required=False, max_digits=3, decimal_places=2, min_value=Decimal(0), max_value=Decimal(5)
+                )
             field.label = question.code
             field.widget.attrs.update(
                 {"class": "form-control form-control-sm score-input", "aria-label": question.code}
             )
             self.fields[f"score_{question.pk}"] = field
             self.fields[f"note_{question.pk}"] = forms.CharField(
-                required=False, max_length=500,
+                required=False,
+                max_length=500,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "aria-label": _("Note")}),
-            )  # fmt: skip
+            )
 
     def scores(self) -> dict[Question, tuple[Decimal | None, str]]:
         return {
@@ -287,26 +317,37 @@ class OfficialResultForm(forms.Form):
     letter_number = forms.CharField(label=_("Result letter number"), max_length=120, required=False)
     letter_date = forms.DateField(label=_("Result letter date"), required=False, widget=DATE)
     final_index = LocalDecimalField(
-        label=_("Final index"), required=False, max_digits=4, decimal_places=2, min_value=Decimal(0),
-        max_value=Decimal(5), help_text=_("Left empty, it is computed from the five lens figures."),
-    )  # fmt: skip
+        label=_("Final index"),
+        required=False,
+        max_digits=4,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(5),
+        help_text=_("Left empty, it is computed from the five lens figures."),
+    )
     difference_confirmed = forms.BooleanField(
         label=_("The letter's final index differs from the one computed from its lens figures, and I confirm it"),
         required=False,
     )
-    difference_note = forms.CharField(label=_("Note on the difference"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    difference_note = forms.CharField(
+        label=_("Note on the difference"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for lens, label in Lens.choices:
-            self.fields[f"lens_{lens}"] = LocalDecimalField(label=label, required=False, max_digits=4, decimal_places=2,
-                                                            min_value=Decimal(0), max_value=Decimal(5))  # fmt: skip
+            self.fields[f"lens_{lens}"] = LocalDecimalField(
+                label=label, required=False, max_digits=4, decimal_places=2, min_value=Decimal(0), max_value=Decimal(5)
+            )
         for dimension in Dimension.objects.all():
             self.fields[f"dim_{dimension.code}"] = LocalDecimalField(
-                label=dimension.name, required=False, max_digits=4, decimal_places=2, min_value=Decimal(0),
+                label=dimension.name,
+                required=False,
+                max_digits=4,
+                decimal_places=2,
+                min_value=Decimal(0),
                 max_value=Decimal(5),
-            )  # fmt: skip
+            )
 
     def lens_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("lens_")]
@@ -324,12 +365,14 @@ class OfficialResultForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
-            "letter_number": data.get("letter_number", ""), "letter_date": data.get("letter_date"),
-            "final_index": data.get("final_index"), "lens_indices": self.lens_figures(),
+            "letter_number": data.get("letter_number", ""),
+            "letter_date": data.get("letter_date"),
+            "final_index": data.get("final_index"),
+            "lens_indices": self.lens_figures(),
             "dimension_indices": {k[4:]: v for k, v in data.items() if k.startswith("dim_") and v is not None},
             "difference_confirmed": data.get("difference_confirmed", False),
             "difference_note": data.get("difference_note", ""),
-        }  # fmt: skip
+        }
 
 
 class WindowExtensionForm(forms.Form):
@@ -337,8 +380,11 @@ class WindowExtensionForm(forms.Form):
 
     agency = forms.ModelChoiceField(queryset=None, label=_("SKPD"))
     closes_on = forms.DateField(widget=DATE, label=_("Extended until"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("At least 10 characters; the SKPD reads it in the mail."))  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("At least 10 characters; the SKPD reads it in the mail."),
+    )
 
     def __init__(self, *args: Any, cycle: EvaluationCycle, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

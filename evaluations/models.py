@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, Region
-from masterplan.models import YEAR_VALIDATORS, Dimension, Element, Evidence
+from evidence.models import Evidence
+from masterplan.models import YEAR_VALIDATORS, Dimension, Element
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 SCORE = [
@@ -40,9 +41,13 @@ class Questionnaire(models.Model):
     name = models.CharField(_("name"), max_length=200)
     version = models.PositiveIntegerField(_("version"), default=1)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("previous version"),
-    )  # fmt: skip
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -82,8 +87,9 @@ class Question(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True)
     level_criteria = models.JSONField(_("criteria per level"), default=list, blank=True)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
-    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=Decimal(1),
-                                 validators=[MinValueValidator(Decimal(0))])  # fmt: skip
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal(0))]
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -113,9 +119,13 @@ class EvaluationCycle(models.Model):
     stage = models.CharField(_("stage"), max_length=60, help_text=_("E.g. Tahap I."))
     letter_number = models.CharField(_("Ditjen Aptika letter number"), max_length=120, blank=True)
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, null=True, blank=True, related_name="cycles",
+        Questionnaire,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
         verbose_name=_("questionnaire version"),
-    )  # fmt: skip
+    )
     opens_on = models.DateField(_("questionnaire opens"))
     closes_on = models.DateField(_("questionnaire closes"))
     internal_deadline = models.DateField(_("internal SKPD deadline"))
@@ -132,9 +142,13 @@ class EvaluationCycle(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="assessed_cycles", verbose_name=_("assessors")
     )
     previous = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_cycles",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_cycles",
         verbose_name=_("carried forward from"),
-    )  # fmt: skip
+    )
     locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -183,8 +197,9 @@ class Assignment(models.Model):
 
     cycle = models.ForeignKey(EvaluationCycle, on_delete=models.CASCADE, related_name="assignments")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="assignments")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments",
-                               verbose_name=_("responsible SKPD"))  # fmt: skip
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("responsible SKPD")
+    )
     supporting_agencies = models.ManyToManyField(
         Agency, blank=True, related_name="supported_assignments", verbose_name=_("supporting SKPDs")
     )
@@ -242,9 +257,13 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     carried_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
         verbose_name=_("carried forward from"),
-    )  # fmt: skip
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

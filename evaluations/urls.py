@@ -2,33 +2,33 @@ from __future__ import annotations
 
 from django.urls import path
 
-from evaluations.views import answers, assessment, cycles, windows
+from evaluations.views import answers, assessment, cycles, questionnaire, results, verification, windows
 
 app_name = "evaluations"
 
 urlpatterns = [
     path("evaluasi/", cycles.cycle_list, name="cycles"),
     path("evaluasi/baru/", cycles.cycle_create, name="cycle_create"),
-    path("evaluasi/templat-kuesioner/", cycles.questionnaire_template, name="questionnaire_template"),
+    path("evaluasi/templat-kuesioner/", questionnaire.questionnaire_template, name="questionnaire_template"),
     path("evaluasi/<int:pk>/", cycles.cycle_detail, name="cycle"),
     path("evaluasi/<int:pk>/ubah/", cycles.cycle_update, name="cycle_update"),
     path("evaluasi/<int:pk>/asesor/", cycles.cycle_assessors, name="cycle_assessors"),
-    path("evaluasi/<int:pk>/kuesioner/", cycles.questionnaire, name="questionnaire"),
-    path("evaluasi/<int:pk>/kuesioner/ekspor/", cycles.questionnaire_export, name="questionnaire_export"),
-    path("evaluasi/<int:pk>/kuesioner/impor/", cycles.questionnaire_import, name="questionnaire_import"),
+    path("evaluasi/<int:pk>/kuesioner/", questionnaire.questionnaire, name="questionnaire"),
+    path("evaluasi/<int:pk>/kuesioner/ekspor/", questionnaire.questionnaire_export, name="questionnaire_export"),
+    path("evaluasi/<int:pk>/kuesioner/impor/", questionnaire.questionnaire_import, name="questionnaire_import"),
     path(
         "evaluasi/<int:pk>/kuesioner/impor/konfirmasi/",
-        cycles.questionnaire_import_confirm,
+        questionnaire.questionnaire_import_confirm,
         name="questionnaire_import_confirm",
     ),
-    path("evaluasi/<int:pk>/penugasan/", cycles.assignment, name="assignment"),
-    path("evaluasi/<int:pk>/jawaban/", cycles.answers_review, name="answers_review"),
-    path("evaluasi/<int:pk>/jawaban/verifikasi/", cycles.answers_bulk_verify, name="answers_bulk_verify"),
-    path("evaluasi/<int:pk>/kesiapan/", cycles.readiness, name="readiness"),
+    path("evaluasi/<int:pk>/penugasan/", questionnaire.assignment, name="assignment"),
+    path("evaluasi/<int:pk>/jawaban/", verification.answers_review, name="answers_review"),
+    path("evaluasi/<int:pk>/jawaban/verifikasi/", verification.answers_bulk_verify, name="answers_bulk_verify"),
+    path("evaluasi/<int:pk>/kesiapan/", verification.readiness, name="readiness"),
     path("evaluasi/<int:pk>/kunci/", cycles.lock, name="lock"),
     path("evaluasi/<int:pk>/buka-kunci/", cycles.unlock, name="unlock"),
-    path("evaluasi/<int:pk>/hasil/", cycles.results, name="results"),
-    path("evaluasi/<int:pk>/hasil-resmi/", cycles.official_result, name="official_result"),
+    path("evaluasi/<int:pk>/hasil/", results.results, name="results"),
+    path("evaluasi/<int:pk>/hasil-resmi/", results.official_result, name="official_result"),
     path("evaluasi/<int:pk>/lanjutkan/", cycles.carry_forward, name="carry_forward"),
     path("evaluasi/<int:pk>/perpanjangan/", windows.extensions, name="extensions"),
     path("evaluasi/<int:pk>/perpanjangan/<int:extension_pk>/cabut/", windows.extension_revoke, name="extension_revoke"),

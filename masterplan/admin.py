@@ -12,16 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import AuditedImportExportAdmin, AuditedModelAdmin
 from agencies.models import Region
+from common.admin import ReadOnlyAdmin
 from masterplan.models import (
     Dimension,
     Element,
-    Evidence,
     Indicator,
     IndicatorTarget,
     Masterplan,
     Programme,
     ProgressReport,
-    StoredFile,
 )
 from masterplan.resources import IndicatorTargetResource, ProgrammeResource
 
@@ -185,36 +184,9 @@ class IndicatorTargetAdmin(AuditedImportExportAdmin):
     autocomplete_fields = ("indicator",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Workflow data is changed only through the app's pages, whose services validate and audit each step."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ("programme", "agency", "year", "period", "status", "submitted_at", "decided_at")
     list_filter = ("status", "year", "period", "programme__masterplan__region")
     list_select_related = ("programme", "agency")
     search_fields = ("programme__code", "programme__name", "agency__acronym")
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin):
-    list_display = ("title", "kind", "agency", "document_number", "valid_until", "created_at")
-    list_filter = ("kind", "agency__region")
-    list_select_related = ("agency",)
-    search_fields = ("title", "document_number", "original_name", "agency__acronym")
-
-
-@admin.register(StoredFile)
-class StoredFileAdmin(ReadOnlyAdmin):
-    list_display = ("sha256", "content_type", "size", "created_at")
-    search_fields = ("sha256",)

@@ -9,4 +9,10 @@ class MasterplanConfig(AppConfig):
     verbose_name = _("Masterplan")
 
     def ready(self) -> None:
+        from evidence.registry import register
         from masterplan import rules  # noqa: F401  (registers permission rules)
+        from masterplan.models import ReportEvidence
+
+        # The library lists, and refuses to delete, evidence that a report cites.
+        register(ReportEvidence, evidence_field="evidence", label=_("Progress report"), owner_of="report",
+                 select_related=("report__programme", "report__agency"))  # fmt: skip

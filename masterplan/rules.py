@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.audit import register_action_labels, register_change_labels, register_change_values
 from agencies.models import Role
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
-from masterplan.models import Evidence, Indicator, Masterplan, Programme, ProgressReport
+from masterplan.models import Indicator, Masterplan, Programme, ProgressReport
 
 # The masterplan document is the region's shared plan: everyone in the region reads it, DKISP keeps it.
 register(
@@ -29,15 +29,6 @@ REPORT_READERS = frozenset({Role.OPERATOR, Role.HEAD, Role.COORDINATOR})
 SUBMIT = "submit"
 REVIEW = "review"
 
-# An agency's library: its own staff keep it, DKISP reads every library of the region.
-register(
-    Evidence,
-    Rule(
-        region="agency__region",
-        agencies=("agency",),
-        actions={VIEW: REPORT_READERS, CREATE: SKPD_STAFF, CHANGE: SKPD_STAFF, DELETE: SKPD_STAFF},
-    ),
-)
 # Reports: the reporting SKPD writes and submits; DKISP reviews (approve, return, reopen).
 register(
     ProgressReport,
@@ -84,9 +75,6 @@ register_action_labels(
         "report.approve_refused": _("Approval refused: own submission"),
         "report.returned": _("Report returned"),
         "report.reopened": _("Report reopened"),
-        "evidence.uploaded": _("Evidence uploaded"),
-        "evidence.updated": _("Evidence changed"),
-        "evidence.deleted": _("Evidence deleted"),
     }
 )
 # Change keys that are no field of the event's target (reports' "realisation:<indicator>", indicators'
@@ -96,7 +84,6 @@ register_change_labels(
         "evidence": _("Evidence"),
         "realisation": _("Realisation"),
         "target": _("Target"),
-        "file": _("File"),
     }
 )
 register_change_values({"funding_sources": Programme.Funding.choices})

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from masterplan.views import evidence, plan, reports
+from masterplan.views import plan, reports
 
 app_name = "masterplan"
 
@@ -29,13 +29,6 @@ urlpatterns = [
     path("laporan/<int:pk>/kembalikan/", reports.return_report, name="report_return"),
     path("laporan/<int:pk>/buka-kembali/", reports.reopen, name="report_reopen"),
     path("laporan/<int:pk>/riwayat/", reports.history, name="report_history"),
-    path("bukti/", evidence.library, name="evidence_library"),
-    path("bukti/unggah/", evidence.upload, name="evidence_upload"),
-    path("bukti/<int:pk>/", evidence.detail, name="evidence"),
-    path("bukti/<int:pk>/ubah/", evidence.edit, name="evidence_edit"),
-    path("bukti/<int:pk>/hapus/", evidence.delete, name="evidence_delete"),
-    path("bukti/<int:pk>/unduh/", evidence.download, name="evidence_download"),
-    path("bukti/<int:pk>/pratinjau/", evidence.preview, name="evidence_preview"),
     path("skpd/", plan.agency_index, name="agencies"),
     path("skpd/<int:pk>/", plan.agency_detail, name="agency"),
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("evidence.urls")),
     path("", include("masterplan.urls")),
     path("", include("evaluations.urls")),
     path("", include("agencies.urls")),

@@ -17,10 +17,11 @@ from django.utils import translation
 
 from agencies.models import Agency, Region, Role
 from agencies.services import agency_create, membership_grant, region_create
+from evidence.models import Evidence
+from evidence.services import evidence_upload
 from masterplan.framework import ensure_framework
-from masterplan.models import Dimension, Element, Evidence, Masterplan, Programme, ProgressReport
+from masterplan.models import Dimension, Element, Masterplan, Programme, ProgressReport
 from masterplan.services import indicator_create, masterplan_create, programme_create
-from masterplan.services.evidence import evidence_upload
 from masterplan.services.reports import report_start, report_update
 
 PASSWORD = "correct-horse-battery-staple"
@@ -235,10 +236,20 @@ def question_row(code: str, dimension: str, lens: str, kind: str, **extra: objec
     from evaluations.questionnaire_io import QuestionRow
 
     data: dict[str, object] = {
-        "line": 2, "code": code, "dimension": dimension, "element": None, "lens": lens, "order": 0,
-        "text": f"Pertanyaan {code}?", "help_text": "", "kind": kind, "choices": [], "level_criteria": [],
-        "evidence_required": False, "weight": Decimal(1),
-    }  # fmt: skip
+        "line": 2,
+        "code": code,
+        "dimension": dimension,
+        "element": None,
+        "lens": lens,
+        "order": 0,
+        "text": f"Pertanyaan {code}?",
+        "help_text": "",
+        "kind": kind,
+        "choices": [],
+        "level_criteria": [],
+        "evidence_required": False,
+        "weight": Decimal(1),
+    }
     if kind == "level":
         data["level_criteria"] = [f"Kriteria {n}" for n in range(1, 6)]
     if kind == "choice":
@@ -248,11 +259,19 @@ def question_row(code: str, dimension: str, lens: str, kind: str, **extra: objec
 
 
 CYCLE_2023 = {
-    "year": 2023, "stage": "Tahap I", "opens_on": dt.date(2023, 5, 1), "closes_on": dt.date(2023, 5, 31),
-    "internal_deadline": dt.date(2023, 5, 20), "meeting_date": dt.date(2023, 6, 12), "meeting_place": "Surabaya",
-    "weight_baseline": Decimal(10), "weight_output": Decimal(20), "weight_outcome": Decimal(30),
-    "weight_impact": Decimal(20), "weight_quick_win": Decimal(20),
-}  # fmt: skip
+    "year": 2023,
+    "stage": "Tahap I",
+    "opens_on": dt.date(2023, 5, 1),
+    "closes_on": dt.date(2023, 5, 31),
+    "internal_deadline": dt.date(2023, 5, 20),
+    "meeting_date": dt.date(2023, 6, 12),
+    "meeting_place": "Surabaya",
+    "weight_baseline": Decimal(10),
+    "weight_output": Decimal(20),
+    "weight_outcome": Decimal(30),
+    "weight_impact": Decimal(20),
+    "weight_quick_win": Decimal(20),
+}
 
 
 @pytest.fixture
@@ -268,8 +287,13 @@ def evaluation(world: World) -> Evaluation:
     ]
     questionnaire = questionnaire_import(cycle=cycle, by=world.coordinator, rows=rows, name="Kuesioner 2023")
     by_code = {q.code: q for q in questionnaire.questions.all()}
-    assign_questions(cycle=cycle, by=world.coordinator, questions=[by_code["SG-B-01"], by_code["SG-O-01"]],
-                     agency=world.agency_a, supporting=[world.dkisp])  # fmt: skip
+    assign_questions(
+        cycle=cycle,
+        by=world.coordinator,
+        questions=[by_code["SG-B-01"], by_code["SG-O-01"]],
+        agency=world.agency_a,
+        supporting=[world.dkisp],
+    )
     assign_questions(cycle=cycle, by=world.coordinator, questions=[by_code["SS-I-01"]], agency=world.agency_b)
     cycle_set_assessors(cycle=cycle, by=world.coordinator, assessors=[world.assessor])
     answers = {a.question.code: a for a in Answer.objects.filter(cycle=cycle).select_related("question")}

@@ -393,8 +393,17 @@ def test_account_edits_in_the_admin_are_audited_without_the_password(world: Worl
     change_url = reverse("admin:auth_user_change", args=[world.operator_a.pk])
     form = admin.get(change_url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
-    data.update({"is_active": "", "groups": [], "user_permissions": [], "date_joined_0": "2026-01-05",
-                 "date_joined_1": "08:00:00", "last_login_0": "", "last_login_1": ""})  # fmt: skip
+    data.update(
+        {
+            "is_active": "",
+            "groups": [],
+            "user_permissions": [],
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "08:00:00",
+            "last_login_0": "",
+            "last_login_1": "",
+        }
+    )
 
     assert admin.post(change_url, data).status_code == 302
 

@@ -247,9 +247,8 @@ def test_it_creates_a_programme_with_its_supporting_agencies(world: World, fmt: 
     assert programme.element.code == "waste"
     assert programme.lead_agency == world.dkisp
     assert set(programme.supporting_agencies.all()) == {world.agency_a, world.agency_b}
-    assert (programme.funding_sources, programme.is_quick_win, programme.years) == (
-        ["apbd", "csr"], True, range(2022, 2025)
-    )  # fmt: skip
+    imported = (programme.funding_sources, programme.is_quick_win, programme.years)
+    assert imported == (["apbd", "csr"], True, range(2022, 2025))
     event = AuditEvent.objects.get(action="admin.import")
     assert event.region == world.region
     assert (event.changes["new"], event.changes["skip"]) == (1, 0)
@@ -506,10 +505,17 @@ def test_formula_payloads_import_back_exactly(
 # --- Through the admin -------------------------------------------------------------------------------------
 
 CHANGELISTS = [
-    "agencies_region", "agencies_agency", "agencies_membership", "agencies_auditevent", "masterplan_masterplan",
-    "masterplan_dimension", "masterplan_element", "masterplan_programme", "masterplan_indicator",
+    "agencies_region",
+    "agencies_agency",
+    "agencies_membership",
+    "agencies_auditevent",
+    "masterplan_masterplan",
+    "masterplan_dimension",
+    "masterplan_element",
+    "masterplan_programme",
+    "masterplan_indicator",
     "masterplan_indicatortarget",
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("name", CHANGELISTS)
@@ -637,17 +643,30 @@ def test_an_admin_change_is_audited_with_its_changed_fields(world: World, admin:
 def _programme_form(world: World, programme: Programme, **changes: Any) -> dict[str, Any]:
     indicator = programme.indicators.get()
     data: dict[str, Any] = {
-        "masterplan": programme.masterplan_id, "code": programme.code, "element": programme.element_id,
-        "name": programme.name, "description": programme.description, "term": programme.term,
-        "lead_agency": programme.lead_agency_id, "start_year": programme.start_year, "end_year": programme.end_year,
-        "funding_sources": programme.funding_sources, "status": programme.status,
+        "masterplan": programme.masterplan_id,
+        "code": programme.code,
+        "element": programme.element_id,
+        "name": programme.name,
+        "description": programme.description,
+        "term": programme.term,
+        "lead_agency": programme.lead_agency_id,
+        "start_year": programme.start_year,
+        "end_year": programme.end_year,
+        "funding_sources": programme.funding_sources,
+        "status": programme.status,
         "supporting_agencies": [a.pk for a in programme.supporting_agencies.all()],
-        "indicators-TOTAL_FORMS": "1", "indicators-INITIAL_FORMS": "1", "indicators-MIN_NUM_FORMS": "0",
-        "indicators-MAX_NUM_FORMS": "1000", "indicators-0-id": indicator.pk, "indicators-0-programme": programme.pk,
-        "indicators-0-name": indicator.name, "indicators-0-unit": indicator.unit,
-        "indicators-0-baseline": indicator.baseline, "indicators-0-baseline_year": indicator.baseline_year,
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-INITIAL_FORMS": "1",
+        "indicators-MIN_NUM_FORMS": "0",
+        "indicators-MAX_NUM_FORMS": "1000",
+        "indicators-0-id": indicator.pk,
+        "indicators-0-programme": programme.pk,
+        "indicators-0-name": indicator.name,
+        "indicators-0-unit": indicator.unit,
+        "indicators-0-baseline": indicator.baseline,
+        "indicators-0-baseline_year": indicator.baseline_year,
         "indicators-0-order": indicator.order,
-    }  # fmt: skip
+    }
     data.update(changes)
     return data
 

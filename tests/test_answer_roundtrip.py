@@ -19,7 +19,7 @@ from evaluations.forms import AnswerForm
 from evaluations.models import Answer
 from evaluations.services.answers import answer_submit, answer_update, answer_verify
 from evaluations.services.cycles import assign_questions, cycle_carry_forward, cycle_create, questionnaire_import
-from masterplan.models import Evidence
+from evidence.models import Evidence
 from tests.conftest import CYCLE_2023, World, client_for, question_row
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ CASES = [
     pytest.param("percentage", "value_number", Decimal("0"), "0", "0%", id="percentage-zero"),
     pytest.param("percentage", "value_number", Decimal("100"), "100", "100%", id="percentage-full"),
     pytest.param("text", "value_text", TEXT, TEXT.replace("\n", "\r\n"), TEXT.replace("\n", "<br>"), id="text"),
-]  # fmt: skip
+]
 
 
 class BrowserForm(HTMLParser):
@@ -133,8 +133,9 @@ def refreshed(answer: Answer) -> Answer:
 def one_question_cycle(world: World, kind: str, data: dict[str, object]) -> Answer:
     """A cycle with one question of `kind` given to agency A; its answer is the one returned."""
     cycle = cycle_create(region=world.region, by=world.coordinator, data=data)
-    questionnaire = questionnaire_import(cycle=cycle, by=world.coordinator,
-                                         rows=[question_row("SG-X-01", "governance", "output", kind)])  # fmt: skip
+    questionnaire = questionnaire_import(
+        cycle=cycle, by=world.coordinator, rows=[question_row("SG-X-01", "governance", "output", kind)]
+    )
     assign_questions(cycle=cycle, by=world.coordinator, questions=questionnaire.questions.all(), agency=world.agency_a)
     return Answer.objects.select_related("question").get(cycle=cycle)
 
@@ -142,8 +143,13 @@ def one_question_cycle(world: World, kind: str, data: dict[str, object]) -> Answ
 def carried_answer(world: World, kind: str, field: str, value: object) -> Answer:
     """Last year's answer of `kind`, submitted and verified, carried into this year's cycle."""
     answer = one_question_cycle(world, kind, LAST_YEAR)
-    answer = answer_update(answer=answer, by=world.operator_a, expected_version=answer.version,
-                           data={field: value, "narrative": NARRATIVE}, evidence=[world.evidence_a])  # fmt: skip
+    answer = answer_update(
+        answer=answer,
+        by=world.operator_a,
+        expected_version=answer.version,
+        data={field: value, "narrative": NARRATIVE},
+        evidence=[world.evidence_a],
+    )
     answer_verify(answer=answer_submit(answer=answer, by=world.operator_a), by=world.coordinator)
     this_year = cycle_carry_forward(previous=answer.cycle, by=world.coordinator, data=THIS_YEAR)
     carried = refreshed(Answer.objects.get(cycle=this_year))
@@ -212,9 +218,14 @@ def test_an_answer_typed_this_year_is_shown_again_and_kept(
 
 @pytest.mark.parametrize(
     ("typed", "stored", "shown"),
-    [("81,5", "81.5", "81,5"), ("81.5", "81.5", "81,5"), ("12,3456", "12.3456", "12,3456"), ("0,0", "0", "0"),
-     ("100", "100", "100")],
-)  # fmt: skip
+    [
+        ("81,5", "81.5", "81,5"),
+        ("81.5", "81.5", "81,5"),
+        ("12,3456", "12.3456", "12,3456"),
+        ("0,0", "0", "0"),
+        ("100", "100", "100"),
+    ],
+)
 def test_a_percentage_is_shown_as_typed_not_with_four_decimals(world: World, typed: str, stored: str, shown: str):
     answer = one_question_cycle(world, "percentage", THIS_YEAR)
     client = client_for(world.operator_a)
@@ -232,8 +243,11 @@ def test_an_english_page_shows_numbers_it_can_read_back(world: World) -> None:
     with translation.override("en"):
         form = AnswerForm(instance=refreshed(answer), library=Evidence.objects.none())
         assert form["value"].value() == "1250.5"
-        bound = AnswerForm({"version": 2, "value": "1250.5", "narrative": "", "new_files_kind": "report"},
-                           instance=refreshed(answer), library=Evidence.objects.none())  # fmt: skip
+        bound = AnswerForm(
+            {"version": 2, "value": "1250.5", "narrative": "", "new_files_kind": "report"},
+            instance=refreshed(answer),
+            library=Evidence.objects.none(),
+        )
         assert bound.is_valid(), bound.errors
         assert bound.service_data()["value_number"] == Decimal("1250.5")
 
@@ -268,8 +282,11 @@ def test_clearing_a_number_on_purpose_still_clears_it(world: World) -> None:
 
 def test_a_choice_no_longer_listed_is_kept_until_another_is_chosen(world: World) -> None:
     carried = carried_answer(world, "choice", "value_choice", "Sebagian")
-    questionnaire_import(cycle=carried.cycle, by=world.coordinator, rows=[
-        question_row("SG-X-01", "governance", "output", "choice", choices=["Belum", "Sudah"])])  # fmt: skip
+    questionnaire_import(
+        cycle=carried.cycle,
+        by=world.coordinator,
+        rows=[question_row("SG-X-01", "governance", "output", "choice", choices=["Belum", "Sudah"])],
+    )
     client = client_for(world.operator_a)
     url = reverse("evaluations:answer_edit", args=[carried.pk])
     html = client.get(url).content.decode()

@@ -87,8 +87,11 @@ def live_formula(cell: str) -> bool:
 
 def cells(data: str, delimiter: str) -> list[str]:
     """Every cell of the file as Python's csv module reads it with `delimiter` (non-strict, like Excel)."""
-    return [cell for row in csv.reader(io.StringIO(data.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
-            for cell in row]  # fmt: skip
+    return [
+        cell
+        for row in csv.reader(io.StringIO(data.removeprefix("\ufeff"), newline=""), delimiter=delimiter)
+        for cell in row
+    ]
 
 
 def hostile_dataset() -> tablib.Dataset:

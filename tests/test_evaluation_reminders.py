@@ -110,8 +110,9 @@ def test_a_locked_cycle_gets_nothing(evaluation: Evaluation, run: Any) -> None:
 
 def test_an_skpd_that_has_submitted_everything_gets_nothing(evaluation: Evaluation, run: Any) -> None:
     world = evaluation.world
-    answer = answer_update(answer=evaluation.percentage, by=world.operator_b, expected_version=1,
-                           data={"value_number": Decimal("62.5")})  # fmt: skip
+    answer = answer_update(
+        answer=evaluation.percentage, by=world.operator_b, expected_version=1, data={"value_number": Decimal("62.5")}
+    )
     answer_submit(answer=answer, by=world.operator_b)
 
     sent, _summary = run(days_before(3))
@@ -121,8 +122,9 @@ def test_an_skpd_that_has_submitted_everything_gets_nothing(evaluation: Evaluati
 
 def test_a_returned_answer_is_open_again(evaluation: Evaluation, run: Any) -> None:
     world = evaluation.world
-    answer = answer_update(answer=evaluation.percentage, by=world.operator_b, expected_version=1,
-                           data={"value_number": Decimal("62.5")})  # fmt: skip
+    answer = answer_update(
+        answer=evaluation.percentage, by=world.operator_b, expected_version=1, data={"value_number": Decimal("62.5")}
+    )
     answer = answer_submit(answer=answer, by=world.operator_b)
     answer_return(answer=answer, by=world.coordinator, reason="Lampirkan hasil survei sebagai bukti dukung.")
     assert Answer.objects.get(pk=answer.pk).status == Answer.Status.RETURNED
@@ -135,8 +137,14 @@ def test_a_returned_answer_is_open_again(evaluation: Evaluation, run: Any) -> No
 def test_the_earliest_open_deadline_counts(evaluation: Evaluation, run: Any) -> None:
     world = evaluation.world
     earlier = dt.date(2023, 5, 15)
-    assign_questions(cycle=evaluation.cycle, by=world.coordinator, questions=[evaluation.yes_no.question],
-                     agency=world.agency_a, supporting=[world.dkisp], deadline=earlier)  # fmt: skip
+    assign_questions(
+        cycle=evaluation.cycle,
+        by=world.coordinator,
+        questions=[evaluation.yes_no.question],
+        agency=world.agency_a,
+        supporting=[world.dkisp],
+        deadline=earlier,
+    )
 
     sent, _summary = run(earlier - dt.timedelta(days=7))
 

@@ -43,8 +43,7 @@ def fill(ev: Evaluation, *, verify: bool = True) -> None:
         evidence=[w.evidence_a],
     )
     answer_update(answer=ev.level, by=w.operator_a, expected_version=ev.level.version, data={"value_level": 3})
-    evidence_b = make_evidence(w.agency_b, w.operator_b, name="survei.pdf",
-                               content=PDF_BYTES.replace(b"1.4", b"1.7"))  # fmt: skip
+    evidence_b = make_evidence(w.agency_b, w.operator_b, name="survei.pdf", content=PDF_BYTES.replace(b"1.4", b"1.7"))
     answer_update(
         answer=ev.percentage,
         by=w.operator_b,
@@ -82,8 +81,9 @@ def test_coordinator_creates_a_cycle_through_the_page_with_clear_errors(world) -
     html = response.content.decode()
     assert "berjumlah 100" in html and 'value="Surabaya"' in html
     assert "closes_on" in response.context["form"].errors
-    ok = client.post(reverse("evaluations:cycle_create"), {**CYCLE_2023, "weight_baseline": "10,5",
-                                                             "weight_output": "19,5"})  # fmt: skip
+    ok = client.post(
+        reverse("evaluations:cycle_create"), {**CYCLE_2023, "weight_baseline": "10,5", "weight_output": "19,5"}
+    )
     cycle = EvaluationCycle.objects.get(year=2023)
     assert ok["Location"] == cycle.get_absolute_url()
     assert cycle.weight_baseline == Decimal("10.5") and cycle.meeting_place == "Surabaya"
@@ -97,8 +97,9 @@ def test_an_unused_version_is_replaced_in_place(world) -> None:
     first = questionnaire_import(
         cycle=cycle, by=world.coordinator, rows=[question_row("A-1", "living", "output", "text")]
     )
-    second = questionnaire_import(cycle=cycle, by=world.coordinator,
-                                  rows=[question_row("A-2", "living", "output", "text")])  # fmt: skip
+    second = questionnaire_import(
+        cycle=cycle, by=world.coordinator, rows=[question_row("A-2", "living", "output", "text")]
+    )
     assert first.pk == second.pk and second.version == 1
     assert list(second.questions.values_list("code", flat=True)) == ["A-2"]
 
@@ -119,8 +120,8 @@ def test_editing_a_used_version_makes_a_new_one_and_answers_follow_by_code(evalu
     assert level.question.questionnaire_id == new.pk and level.value_level == 4
     assert level.question.text == "Tingkat kematangan Dewan Smart City?"
     assert not Answer.objects.filter(pk=evaluation.yes_no.pk).exists()  # SG-B-01 left the questionnaire
-    assert set(Assignment.objects.filter(cycle=evaluation.cycle).values_list("question__code", flat=True)) == {
-        "SG-O-01", "SS-I-01"}  # fmt: skip
+    assigned = Assignment.objects.filter(cycle=evaluation.cycle).values_list("question__code", flat=True)
+    assert set(assigned) == {"SG-O-01", "SS-I-01"}
     assert AuditEvent.objects.get(action="questionnaire.imported", changes__removed_assignments=1)
 
 
@@ -184,25 +185,36 @@ def test_the_template_and_export_download_as_xlsx(evaluation) -> None:
 
 def test_assigning_a_whole_dimension_creates_answers_and_mails_the_agency(world, django_capture_on_commit_callbacks):
     cycle = cycle_create(region=world.region, by=world.coordinator, data=CYCLE_2023)
-    questionnaire_import(cycle=cycle, by=world.coordinator, rows=[
-        question_row("L-1", "living", "output", "text"), question_row("L-2", "living", "impact", "number"),
-        question_row("E-1", "economy", "output", "text"),
-    ])  # fmt: skip
+    questionnaire_import(
+        cycle=cycle,
+        by=world.coordinator,
+        rows=[
+            question_row("L-1", "living", "output", "text"),
+            question_row("L-2", "living", "impact", "number"),
+            question_row("E-1", "economy", "output", "text"),
+        ],
+    )
+    url = reverse("evaluations:assignment", args=[cycle.pk])
+    whole_dimension = {
+        "dimension": "living",
+        "agency": world.agency_a.pk,
+        "supporting": [world.dkisp.pk],
+        "deadline": "2023-05-15",
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(world.coordinator).post(reverse("evaluations:assignment", args=[cycle.pk]), {
-            "dimension": "living", "agency": world.agency_a.pk, "supporting": [world.dkisp.pk],
-            "deadline": "2023-05-15"})  # fmt: skip
+        response = client_for(world.coordinator).post(url, whole_dimension)
     assert response.status_code == 302
-    assert sorted(Answer.objects.filter(cycle=cycle).values_list("question__code", "agency__acronym")) == [
-        ("L-1", "DINKES"), ("L-2", "DINKES")]  # fmt: skip
+    answered_by = Answer.objects.filter(cycle=cycle).values_list("question__code", "agency__acronym")
+    assert sorted(answered_by) == [("L-1", "DINKES"), ("L-2", "DINKES")]
     assert Assignment.objects.get(cycle=cycle, question__code="L-1").deadline == dt.date(2023, 5, 15)
     assert mail.outbox[-1].to == ["operator_a@example.org"] and "2 pertanyaan" in mail.outbox[-1].body
 
 
 def test_an_empty_assignment_is_refused_with_a_message(evaluation) -> None:
     response = client_for(evaluation.world.coordinator).post(
-        reverse("evaluations:assignment", args=[evaluation.cycle.pk]), {"agency": evaluation.world.agency_a.pk,
-                                                                         "deadline": "2023-05-15"})  # fmt: skip
+        reverse("evaluations:assignment", args=[evaluation.cycle.pk]),
+        {"agency": evaluation.world.agency_a.pk, "deadline": "2023-05-15"},
+    )
     assert response.status_code == 200 and response.context["form"].non_field_errors()
 
 
@@ -355,8 +367,7 @@ def test_assessors_see_only_locked_cycles_assigned_to_them(evaluation) -> None:
     cycle_lock(cycle=evaluation.cycle, by=w.coordinator)
     assert assessor.get(reverse("evaluations:assessment", args=[evaluation.cycle.pk])).status_code == 200
     assert assessor.get(reverse("evaluations:answer", args=[evaluation.level.pk])).status_code == 200
-    evidence = assessor.get(reverse("evaluations:assessment_evidence", args=[evaluation.cycle.pk,
-                                                                             w.evidence_a.pk]))  # fmt: skip
+    evidence = assessor.get(reverse("evaluations:assessment_evidence", args=[evaluation.cycle.pk, w.evidence_a.pk]))
     assert evidence.status_code == 200 and evidence["Content-Disposition"].startswith("attachment;")
     evaluation.cycle.assessors.clear()
     assert assessor.get(reverse("evaluations:assessment", args=[evaluation.cycle.pk])).status_code == 404
@@ -371,9 +382,16 @@ def test_assessor_scores_a_dimension_and_the_indices_follow(evaluation) -> None:
     yes_no, level = evaluation.yes_no.question, evaluation.level.question
     bad = client.post(url, {f"score_{yes_no.pk}": "5,5", f"score_{level.pk}": "3"})
     assert bad.status_code == 200 and bad.context["form"].errors and not Score.objects.exists()
-    ok = client.post(url, {f"score_{yes_no.pk}": "3,6", f"score_{level.pk}": "3", "strengths": "Perbup sudah ada.",
-                           "weaknesses": "Jawaban tidak didukung bukti dukung yang valid dan lengkap.",
-                           "recommendations": "Fungsikan Dewan Smart City."})  # fmt: skip
+    ok = client.post(
+        url,
+        {
+            f"score_{yes_no.pk}": "3,6",
+            f"score_{level.pk}": "3",
+            "strengths": "Perbup sudah ada.",
+            "weaknesses": "Jawaban tidak didukung bukti dukung yang valid dan lengkap.",
+            "recommendations": "Fungsikan Dewan Smart City.",
+        },
+    )
     assert ok.status_code == 302
     scores_save(cycle=cycle, by=w.assessor, scores={evaluation.percentage.question: (Decimal("2.5"), "")})
     indices = cycle_indices(cycle)
@@ -404,9 +422,16 @@ def test_only_the_assigned_assessor_of_a_locked_cycle_scores(evaluation) -> None
 def test_official_result_is_shown_instead_of_the_computed_one(evaluation) -> None:
     w = evaluation.world
     client = client_for(w.coordinator)
-    response = client.post(reverse("evaluations:official_result", args=[evaluation.cycle.pk]), {
-        "letter_number": "B-123/DJAI/2023", "final_index": "3,31", "lens_baseline": "3,60", "lens_output": "3,21",
-        "dim_governance": "3,45"})  # fmt: skip
+    response = client.post(
+        reverse("evaluations:official_result", args=[evaluation.cycle.pk]),
+        {
+            "letter_number": "B-123/DJAI/2023",
+            "final_index": "3,31",
+            "lens_baseline": "3,60",
+            "lens_output": "3,21",
+            "dim_governance": "3,45",
+        },
+    )
     assert response.status_code == 302
     page = client.get(reverse("evaluations:results", args=[evaluation.cycle.pk])).content.decode()
     assert "3,31" in page and "3,45" in page
@@ -421,9 +446,15 @@ def test_next_year_starts_from_last_year_with_answers_as_drafts(evaluation) -> N
     fill(evaluation)
     w = evaluation.world
     official_result_save(cycle=evaluation.cycle, by=w.coordinator, data={"final_index": Decimal("3.10")})
-    cycle = cycle_carry_forward(previous=evaluation.cycle, by=w.coordinator, data={
-        **CYCLE_2023, "year": 2024, "opens_on": dt.date(2024, 5, 1), "closes_on": dt.date(2024, 5, 31),
-        "internal_deadline": dt.date(2024, 5, 20), "meeting_place": "Denpasar"})  # fmt: skip
+    next_year = {
+        **CYCLE_2023,
+        "year": 2024,
+        "opens_on": dt.date(2024, 5, 1),
+        "closes_on": dt.date(2024, 5, 31),
+        "internal_deadline": dt.date(2024, 5, 20),
+        "meeting_place": "Denpasar",
+    }
+    cycle = cycle_carry_forward(previous=evaluation.cycle, by=w.coordinator, data=next_year)
     answers = {a.question.code: a for a in Answer.objects.filter(cycle=cycle).select_related("question")}
     assert set(answers) == {"SG-B-01", "SG-O-01", "SS-I-01"}
     carried = answers["SG-B-01"]
@@ -431,10 +462,14 @@ def test_next_year_starts_from_last_year_with_answers_as_drafts(evaluation) -> N
     assert carried.carried_from_id == evaluation.yes_no.pk and list(carried.evidence.all()) == [w.evidence_a]
     assert Assignment.objects.get(cycle=cycle, question__code="SG-B-01").deadline == dt.date(2024, 5, 20)
     # A new version for 2024: matched codes keep their carried answers, a new question starts empty.
-    questionnaire_import(cycle=cycle, by=w.coordinator, rows=[
-        question_row("SG-B-01", "governance", "baseline", "yes_no", evidence_required=True),
-        question_row("SL-O-09", "living", "output", "text"),
-    ])  # fmt: skip
+    questionnaire_import(
+        cycle=cycle,
+        by=w.coordinator,
+        rows=[
+            question_row("SG-B-01", "governance", "baseline", "yes_no", evidence_required=True),
+            question_row("SL-O-09", "living", "output", "text"),
+        ],
+    )
     assert refreshed(carried).value_bool is True
     page = client_for(w.operator_a).get(reverse("evaluations:my_questions"), {"siklus": cycle.pk})
     assert "dari 2023" in page.content.decode()
@@ -452,19 +487,26 @@ def test_evaluation_pages_keep_constant_queries(world, count: int, django_assert
 
     cycle = cycle_create(region=world.region, by=world.coordinator, data=CYCLE_2023)
     dims = ["governance", "branding", "economy", "living", "society", "environment"]
-    rows = [question_row(f"Q-{i:03d}", dims[i % 6], "output", ["text", "level", "yes_no"][i % 3],
-                         evidence_required=bool(i % 2)) for i in range(count)]  # fmt: skip
+    kinds = ["text", "level", "yes_no"]
+    rows = [
+        question_row(f"Q-{i:03d}", dims[i % 6], "output", kinds[i % 3], evidence_required=bool(i % 2))
+        for i in range(count)
+    ]
     questionnaire = questionnaire_import(cycle=cycle, by=world.coordinator, rows=rows)
-    agencies = [world.agency_a] + [agency_create(by=None, region=world.region, name=f"Dinas {i}", acronym=f"D{i}")
-                                   for i in range(min(count, 29))]  # fmt: skip
+    others = [
+        agency_create(by=None, region=world.region, name=f"Dinas {i}", acronym=f"D{i}") for i in range(min(count, 29))
+    ]
+    agencies = [world.agency_a, *others]
     for i, question in enumerate(questionnaire.questions.all()):
         assign_questions(cycle=cycle, by=world.coordinator, questions=[question], agency=agencies[i % len(agencies)])
     coordinator, operator = client_for(world.coordinator), client_for(world.operator_a)
-    for url in (reverse("evaluations:questionnaire", args=[cycle.pk]),
-                reverse("evaluations:assignment", args=[cycle.pk]),
-                reverse("evaluations:answers_review", args=[cycle.pk]) + "?status=all",
-                reverse("evaluations:readiness", args=[cycle.pk]),
-                reverse("evaluations:cycle", args=[cycle.pk])):  # fmt: skip
+    for url in (
+        reverse("evaluations:questionnaire", args=[cycle.pk]),
+        reverse("evaluations:assignment", args=[cycle.pk]),
+        reverse("evaluations:answers_review", args=[cycle.pk]) + "?status=all",
+        reverse("evaluations:readiness", args=[cycle.pk]),
+        reverse("evaluations:cycle", args=[cycle.pk]),
+    ):
         with django_assert_max_num_queries(25):
             assert coordinator.get(url).status_code == 200, url
     with django_assert_max_num_queries(14):

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import AuditEvent
-from masterplan.models import Evidence, ProgressReport, StoredFile
+from evidence.models import Evidence, StoredFile
+from masterplan.models import ProgressReport
 from tests.conftest import PDF_BYTES, World, client_for, make_evidence
 
 OTHER_PDF = PDF_BYTES.replace(b"1.4", b"1.7")
@@ -21,7 +22,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 def test_operator_uploads_several_files_with_shared_metadata(world: World) -> None:
     response = client_for(world.operator_a).post(
-        reverse("masterplan:evidence_upload"),
+        reverse("evidence:upload"),
         {
             "files": [upload("Notulen rapat.pdf", OTHER_PDF), upload("foto.pdf", OTHER_PDF.replace(b"1.7", b"1.6"))],
             "kind": "minutes",
@@ -39,7 +40,7 @@ def test_operator_uploads_several_files_with_shared_metadata(world: World) -> No
 
 def test_a_refused_file_is_named_and_the_good_one_and_the_fields_are_kept(world: World) -> None:
     response = client_for(world.operator_a).post(
-        reverse("masterplan:evidence_upload"),
+        reverse("evidence:upload"),
         {
             "files": [upload("evil.pdf", EXE), upload("SK Tim.pdf", OTHER_PDF)],
             "kind": "sk",
@@ -59,7 +60,7 @@ def test_a_refused_file_is_named_and_the_good_one_and_the_fields_are_kept(world:
 def test_the_same_file_twice_is_stored_once_and_the_user_is_told(world: World) -> None:
     client = client_for(world.operator_a)
     response = client.post(
-        reverse("masterplan:evidence_upload"), {"files": [upload("lagi.pdf", PDF_BYTES)], "kind": "sk"}, follow=True
+        reverse("evidence:upload"), {"files": [upload("lagi.pdf", PDF_BYTES)], "kind": "sk"}, follow=True
     )
     assert "sudah ada di pustaka Anda" in response.content.decode()
     assert Evidence.objects.filter(agency=world.agency_a).count() == 1
@@ -70,7 +71,7 @@ def test_the_same_file_twice_is_stored_once_and_the_user_is_told(world: World) -
 
 
 def test_download_is_an_attachment_with_nosniff_for_the_owner_and_dkisp_only(world: World) -> None:
-    url = reverse("masterplan:evidence_download", args=[world.evidence_a.pk])
+    url = reverse("evidence:download", args=[world.evidence_a.pk])
     response = client_for(world.coordinator).get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -85,7 +86,7 @@ def test_download_is_an_attachment_with_nosniff_for_the_owner_and_dkisp_only(wor
 
 
 def test_pdf_preview_is_inline_and_frameable_only_by_our_pages(world: World) -> None:
-    response = client_for(world.operator_a).get(reverse("masterplan:evidence_preview", args=[world.evidence_a.pk]))
+    response = client_for(world.operator_a).get(reverse("evidence:preview", args=[world.evidence_a.pk]))
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
@@ -109,33 +110,33 @@ def test_library_search_filter_and_where_used(world: World) -> None:
         valid_until=dt.date(2020, 1, 1),
     )
     client = client_for(world.operator_a)
-    found = client.get(reverse("masterplan:evidence_library"), {"q": "masterplan"})
+    found = client.get(reverse("evidence:library"), {"q": "masterplan"})
     assert [e.title for e in found.context["page"].object_list] == ["Perbup Masterplan"]
-    expired = client.get(reverse("masterplan:evidence_library"), {"validity": "expired"})
+    expired = client.get(reverse("evidence:library"), {"validity": "expired"})
     assert [e.title for e in expired.context["page"].object_list] == ["Perbup Masterplan"]
-    by_kind = client.get(reverse("masterplan:evidence_library"), {"kind": "sk"})
+    by_kind = client.get(reverse("evidence:library"), {"kind": "sk"})
     assert [e.pk for e in by_kind.context["page"].object_list] == [world.evidence_a.pk]
     assert by_kind.context["page"].object_list[0].use_count == 1
     detail = client.get(world.evidence_a.get_absolute_url())
-    assert [r.pk for r in detail.context["uses"]] == [world.report_a.pk]
-    other = client_for(world.operator_b).get(reverse("masterplan:evidence_library"))
+    assert [use.url for use in detail.context["uses"]] == [world.report_a.get_absolute_url()]
+    other = client_for(world.operator_b).get(reverse("evidence:library"))
     assert list(other.context["page"].object_list) == []
 
 
 def test_used_evidence_cannot_be_deleted_but_unused_can(world: World) -> None:
     client = client_for(world.operator_a)
-    client.post(reverse("masterplan:evidence_delete", args=[world.evidence_a.pk]))
+    client.post(reverse("evidence:delete", args=[world.evidence_a.pk]))
     assert Evidence.objects.filter(pk=world.evidence_a.pk).exists()
     spare = make_evidence(world.agency_a, world.operator_a, name="spare.pdf", content=OTHER_PDF)
     path = spare.stored_file.file.path
-    assert client.post(reverse("masterplan:evidence_delete", args=[spare.pk])).status_code == 302
+    assert client.post(reverse("evidence:delete", args=[spare.pk])).status_code == 302
     assert not Evidence.objects.filter(pk=spare.pk).exists()
     assert not StoredFile.objects.filter(sha256=spare.stored_file.sha256).exists()
     assert path  # the file itself goes once the transaction commits
 
 
 def test_metadata_edit_validates_dates(world: World) -> None:
-    url = reverse("masterplan:evidence_edit", args=[world.evidence_a.pk])
+    url = reverse("evidence:edit", args=[world.evidence_a.pk])
     data = {
         "title": "SK Tim",
         "kind": "sk",

@@ -31,7 +31,7 @@ from common.downloads import content_disposition
 from common.uploads import CHUNK_SIZE, inspect_upload, served_filename, validate_pdf
 from evaluations.services.answers import answer_update
 from evaluations.services.cycles import cycle_lock
-from masterplan.models import Evidence, StoredFile
+from evidence.models import Evidence, StoredFile
 from smartcity.demo import files
 from tests.conftest import Evaluation, World, client_for, make_evidence, make_report
 
@@ -57,15 +57,17 @@ def assemble(objects: list[bytes]) -> bytes:
 
 def make_pdf(*, catalog: bytes = b"", page: bytes = b"", extra: tuple[bytes, ...] = ()) -> bytes:
     """One page of text; `catalog` and `page` go into those dictionaries, `extra` are objects 6, 7, ..."""
-    return assemble([
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> " + page + b" >>",
-        b"<< /Length %d >>\nstream\n" % len(CONTENT) + CONTENT + b"\nendstream",
-        FONT,
-        *extra,
-    ])  # fmt: skip
+    return assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> " + page + b" >>",
+            b"<< /Length %d >>\nstream\n" % len(CONTENT) + CONTENT + b"\nendstream",
+            FONT,
+            *extra,
+        ]
+    )
 
 
 def make_compressed_pdf(*, catalog: bytes = b"") -> bytes:
@@ -89,8 +91,12 @@ def make_compressed_pdf(*, catalog: bytes = b"") -> bytes:
     offsets = {4: len(out)}
     out += b"4 0 obj\n<< /Length %d >>\nstream\n" % len(CONTENT) + CONTENT + b"\nendstream\nendobj\n"
     offsets[stream_number] = len(out)
-    out += b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (
-        stream_number, len(inner), len(header), len(packed)) + packed + b"\nendstream\nendobj\n"  # fmt: skip
+    out += (
+        b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (stream_number, len(inner), len(header), len(packed))
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
     offsets[xref_number] = len(out)
     rows = [struct.pack(">BIH", 0, 0, 0xFFFF)]
     for number in range(1, xref_number + 1):
@@ -99,8 +105,12 @@ def make_compressed_pdf(*, catalog: bytes = b"") -> bytes:
         else:
             rows.append(struct.pack(">BIH", 1, offsets[number], 0))
     table = zlib.compress(b"".join(rows))
-    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n" % (
-        xref_number, xref_number + 1, len(table)) + table + b"\nendstream\nendobj\n"  # fmt: skip
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (xref_number, xref_number + 1, len(table))
+        + table
+        + b"\nendstream\nendobj\n"
+    )
     out += b"startxref\n%d\n%%%%EOF\n" % offsets[xref_number]
     return bytes(out)
 
@@ -205,18 +215,18 @@ def test_a_file_is_stored_and_downloaded_under_its_detected_extension(disguised:
     assert (disguised.pdf.original_name, disguised.png.original_name) == ("laporan.hta", "foto.exe")  # display only
     for user in (world.operator_a, world.coordinator):
         client = client_for(user)
-        pdf = client.get(reverse("masterplan:evidence_download", args=[disguised.pdf.pk]))
+        pdf = client.get(reverse("evidence:download", args=[disguised.pdf.pk]))
         assert_served_as(pdf, "laporan.pdf", "application/pdf")
         assert "sandbox" in pdf["Content-Security-Policy"]
-        png = client.get(reverse("masterplan:evidence_download", args=[disguised.png.pk]))
+        png = client.get(reverse("evidence:download", args=[disguised.png.pk]))
         assert_served_as(png, "foto.png", "image/png")
 
 
 def test_previews_are_inline_under_the_detected_extension(disguised: Disguised, world: World) -> None:
     client = client_for(world.operator_a)
-    pdf = client.get(reverse("masterplan:evidence_preview", args=[disguised.pdf.pk]))
+    pdf = client.get(reverse("evidence:preview", args=[disguised.pdf.pk]))
     assert_served_as(pdf, "laporan.pdf", "application/pdf", inline=True)
-    png = client.get(reverse("masterplan:evidence_preview", args=[disguised.png.pk]))
+    png = client.get(reverse("evidence:preview", args=[disguised.png.pk]))
     assert_served_as(png, "foto.png", "image/png", inline=True)
     assert png["Content-Security-Policy"].startswith("sandbox;")
 
@@ -226,7 +236,7 @@ def test_report_evidence_links_download_under_the_detected_extension(disguised: 
     client = client_for(world.coordinator)
     page = client.get(report.get_absolute_url()).content.decode()
     links = re.findall(r'href="([^"]+/unduh/)"', page)
-    assert links == [reverse("masterplan:evidence_download", args=[disguised.pdf.pk])]
+    assert links == [reverse("evidence:download", args=[disguised.pdf.pk])]
     assert_served_as(client.get(links[0]), "laporan.pdf", "application/pdf")
     previews = re.findall(r'src="([^"]+/pratinjau/)"', page)
     assert_served_as(client.get(previews[0]), "laporan.pdf", "application/pdf", inline=True)
@@ -234,8 +244,13 @@ def test_report_evidence_links_download_under_the_detected_extension(disguised: 
 
 def lock_with(evaluation: Evaluation, evidence: list[Evidence]) -> None:
     w = evaluation.world
-    answer_update(answer=evaluation.yes_no, by=w.operator_a, expected_version=evaluation.yes_no.version,
-                  data={"value_bool": True}, evidence=evidence)  # fmt: skip
+    answer_update(
+        answer=evaluation.yes_no,
+        by=w.operator_a,
+        expected_version=evaluation.yes_no.version,
+        data={"value_bool": True},
+        evidence=evidence,
+    )
     cycle_lock(cycle=evaluation.cycle, by=w.coordinator, reason="Dikunci lebih awal untuk pengujian berkas.")
 
 
@@ -244,8 +259,10 @@ def test_the_assessors_download_evidence_under_the_detected_extension(
 ) -> None:
     lock_with(evaluation, [disguised.pdf, disguised.png])
     client = client_for(evaluation.world.assessor)
-    for evidence, filename, content_type in ((disguised.pdf, "laporan.pdf", "application/pdf"),
-                                             (disguised.png, "foto.png", "image/png")):  # fmt: skip
+    for evidence, filename, content_type in (
+        (disguised.pdf, "laporan.pdf", "application/pdf"),
+        (disguised.png, "foto.png", "image/png"),
+    ):
         url = reverse("evaluations:assessment_evidence", args=[evaluation.cycle.pk, evidence.pk])
         assert_served_as(client.get(url), filename, content_type)
 
@@ -261,7 +278,7 @@ def test_the_masterplan_document_downloads_as_pdf_named_after_the_masterplan(wor
 def test_a_stored_type_we_never_detect_is_served_as_opaque_bytes(world: World) -> None:
     # A row written outside inspect_upload (an old import, a hand edit) cannot make the browser render HTML.
     StoredFile.objects.filter(pk=world.evidence_a.stored_file_id).update(content_type="text/html")
-    response = client_for(world.operator_a).get(reverse("masterplan:evidence_download", args=[world.evidence_a.pk]))
+    response = client_for(world.operator_a).get(reverse("evidence:download", args=[world.evidence_a.pk]))
     assert_served_as(response, "SK Tim Smart City.bin", "application/octet-stream")
 
 
@@ -324,10 +341,14 @@ def test_a_file_that_is_two_kinds_at_once_is_refused_next_to_the_file_field(
     world: World, name: str, content: bytes, kind: str, says: str
 ) -> None:
     response = client_for(world.operator_a).post(
-        reverse("masterplan:evidence_upload"),
-        {"files": [upload_of(content, name)], "kind": "report", "document_number": "050/117/DINKES/2025",
-         "issuer": "Kepala Dinas Kesehatan"},
-    )  # fmt: skip
+        reverse("evidence:upload"),
+        {
+            "files": [upload_of(content, name)],
+            "kind": "report",
+            "document_number": "050/117/DINKES/2025",
+            "issuer": "Kepala Dinas Kesehatan",
+        },
+    )
     assert response.status_code == 200
     [error] = response.context["form"].errors["files"]
     assert f"“{name}” adalah berkas {kind}" in error and says in error and "dua jenis" in error
@@ -430,8 +451,11 @@ def test_a_pdf_with_javascript_launch_actions_or_embedded_files_is_refused(conte
     assert PdfReader(io.BytesIO(content)).pages  # a PDF a library opens: refused for what it holds, not damage
     error = refusal(content, "laporan.pdf")
     assert error.code == code
-    says = {"pdf_javascript": "berisi JavaScript", "pdf_launch": "menjalankan program",
-            "pdf_embedded": "memuat berkas lain"}[code]  # fmt: skip
+    says = {
+        "pdf_javascript": "berisi JavaScript",
+        "pdf_launch": "menjalankan program",
+        "pdf_embedded": "memuat berkas lain",
+    }[code]
     assert error.messages[0].startswith("Berkas “laporan.pdf” adalah PDF") and says in error.messages[0]
 
 
@@ -443,7 +467,7 @@ def test_the_check_reads_the_pdf_structure_not_its_bytes() -> None:
 
 def test_a_refused_pdf_is_named_on_the_library_form(world: World) -> None:
     response = client_for(world.operator_a).post(
-        reverse("masterplan:evidence_upload"),
+        reverse("evidence:upload"),
         {"files": [upload_of(make_pdf(catalog=b"/OpenAction " + LAUNCH), "SK.pdf")], "kind": "sk", "issuer": "Bupati"},
     )
     [error] = response.context["form"].errors["files"]
@@ -501,7 +525,7 @@ def test_every_demo_pdf_kind_of_file_passes(world: World) -> None:
         upload_of(small_zip(), "capaian.xlsx"),
         upload_of(pypdf_made_pdf(), "notulen.pdf"),
     ]
-    response = client.post(reverse("masterplan:evidence_upload"), {"files": uploads_, "kind": "report"})
+    response = client.post(reverse("evidence:upload"), {"files": uploads_, "kind": "report"})
     assert response.status_code == 302
     assert Evidence.objects.filter(agency=world.agency_a).count() == 1 + len(uploads_)
 
@@ -530,11 +554,14 @@ class ReadSpy(io.BytesIO):
 def test_a_large_pdf_is_checked_in_chunks_reading_only_its_structure(settings) -> None:
     settings.MAX_UPLOAD_SIZE = 10 * 1024 * 1024
     stream = b"% isi halaman\n" * 300_000  # a 4 MB page, like a scan
-    content = assemble([
-        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ])  # fmt: skip
+    content = assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        ]
+    )
     spy = ReadSpy(content)
     inspect_upload(UploadedFile(spy, name="besar.pdf", size=len(content)))
     assert all(size is not None and 0 < size <= CHUNK_SIZE for size in spy.reads)
@@ -570,8 +597,8 @@ def assert_logged_missing(caplog: pytest.LogCaptureFixture, reference: str) -> N
 
 
 MISSING_URLS: list[tuple[str, Callable[[World], str], bool]] = [
-    ("download", lambda w: reverse("masterplan:evidence_download", args=[w.evidence_a.pk]), False),
-    ("preview", lambda w: reverse("masterplan:evidence_preview", args=[w.evidence_a.pk]), True),
+    ("download", lambda w: reverse("evidence:download", args=[w.evidence_a.pk]), False),
+    ("preview", lambda w: reverse("evidence:preview", args=[w.evidence_a.pk]), True),
 ]
 
 

@@ -31,10 +31,9 @@ from common import spreadsheet_guard
 from common.admin import SpreadsheetAdminMixin
 from common.spreadsheet_guard import SpreadsheetRefused, XlsxBook
 from common.spreadsheets import ADMIN_IMPORT_LIMITS, SafeCSV, SafeXLSX
-from evaluations import questionnaire_io
 from evaluations.models import Questionnaire
-from evaluations.questionnaire_io import COLUMNS, parse_xlsx
-from evaluations.views.cycles import SESSION_IMPORT
+from evaluations.questionnaire_io import COLUMNS, parse_xlsx, reader
+from evaluations.questionnaire_io.preview import SESSION_IMPORT
 from masterplan.framework import ensure_framework
 from masterplan.models import Dimension, Element
 from tests.conftest import PASSWORD, Evaluation, World, client_for
@@ -78,7 +77,7 @@ def _indonesian() -> Iterator[None]:
 
 @pytest.fixture
 def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(questionnaire_io, "LIMITS", dataclasses.replace(questionnaire_io.LIMITS, **SMALL))
+    monkeypatch.setattr(reader, "LIMITS", dataclasses.replace(reader.LIMITS, **SMALL))
     admin_limits = dataclasses.replace(ADMIN_IMPORT_LIMITS, **SMALL)
     monkeypatch.setattr(SafeXLSX, "limits", admin_limits)
     monkeypatch.setattr(SafeCSV, "limits", admin_limits)
@@ -99,8 +98,18 @@ def row(number: int, values: list[Any]) -> str:
 
 
 def question(number: int) -> list[Any]:
-    return [f"SG-T-{number:03d}", "governance", "public-policy", "baseline", number, f"Pertanyaan {number}?", "",
-            "yes_no", "", "", "", "", "", "", "ya", 1]  # fmt: skip
+    cells = {
+        "kode": f"SG-T-{number:03d}",
+        "dimensi": "governance",
+        "elemen": "public-policy",
+        "lensa": "baseline",
+        "urutan": number,
+        "pertanyaan": f"Pertanyaan {number}?",
+        "jenis": "yes_no",
+        "wajib_bukti": "ya",
+        "bobot": 1,
+    }
+    return [cells.get(column, "") for column in COLUMNS]
 
 
 def agency(number: int) -> list[Any]:
@@ -120,10 +129,11 @@ def workbook(
 ) -> bytes:
     """An .xlsx written part by part, so that each part can be as hostile as a test needs."""
     overrides = [f'<Override PartName="/xl/workbook.xml" ContentType="{CT}.sheet.main+xml"/>']
-    overrides += [f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{CT}.worksheet+xml"/>'
-                  for n in range(1, sheets + 1)]  # fmt: skip
-    rels = [f'<Relationship Id="rId{n}" Type="{RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-            for n in range(1, sheets + 1)]  # fmt: skip
+    numbers = range(1, sheets + 1)
+    overrides += [
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{CT}.worksheet+xml"/>' for n in numbers
+    ]
+    rels = [f'<Relationship Id="rId{n}" Type="{RELS}/worksheet" Target="worksheets/sheet{n}.xml"/>' for n in numbers]
     if strings is not None:
         overrides.append(f'<Override PartName="/xl/sharedStrings.xml" ContentType="{CT}.sharedStrings+xml"/>')
     out = io.BytesIO()
@@ -158,36 +168,64 @@ def varied(count: int, start: int = 2) -> str:
     return "".join(row(start + n, [f"{n * 7919 % 100_003:x}-{n}"] * 8) for n in range(count))
 
 
+# What a file the parser cannot read is refused with: the questionnaire's words and the admin import's.
+UNREADABLE_BOOK = "tidak dapat dibaca sebagai buku kerja Excel"
+UNREADABLE_SHEET = "tidak dapat dibaca sebagai lembar kerja"
+DEFINED_NAMES = (
+    "<definedNames>"
+    + "".join(f'<definedName name="n{n}">S1!$A$1</definedName>' for n in range(600))
+    + "</definedNames>"
+)
+NESTED_ROW = '<row r="2">' + "<x>" * 100 + "</x>" * 100 + "</row>"
+ENTITY_ROW = row(2, ["&a;"]).replace("&amp;a;", "&a;")  # the entity is used, not written as text
+ENTITY_DOCTYPE = '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'
+
 # Each hostile kind: the questionnaire's header, then what makes the file hostile; and the words that must appear
 # in the refusal (Indonesian), for the questionnaire and for an admin import.
 HOSTILE: dict[str, tuple[Any, str, str]] = {
     "sheet-too-large": (lambda h: workbook(h + varied(1_200)), "setelah diekstrak", "setelah diekstrak"),
-    "strings-too-large": (lambda h: workbook(h, strings="<si><t>x</t></si>" + f"<si><t>{'y' * 60_000}</t></si>"),
-                          "teks setelah diekstrak", "teks setelah diekstrak"),
-    "strings-too-many": (lambda h: workbook(h, strings="".join(f"<si><t>{n}</t></si>" for n in range(201))),
-                         "lebih dari 200 teks yang berbeda", "lebih dari 200 teks yang berbeda"),
-    "long-shared-string": (lambda h: workbook(h, strings=f"<si><t>{'z' * 40_000}</t></si>"),
-                           "lebih panjang dari 32.767 karakter", "lebih panjang dari 32.767 karakter"),
-    "long-cell": (lambda h: workbook(h + row(2, ["", "", "", "", "", "w" * 40_000])),
-                  "Sebuah sel (F2)", "Sebuah sel (F2)"),
-    "empty-rows": (lambda h: workbook(h + "".join(f'<row r="{n}"/>' for n in range(2, 60))),
-                   "lebih dari 50 baris kosong", "lebih dari 50 baris kosong"),
-    "empty-cells": (lambda h: workbook(h + "".join(f'<row r="{n}">' + '<c s="0"/>' * 40 + "</row>"
-                                                   for n in range(2, 70))), "lebih banyak sel", "lebih banyak sel"),
+    "strings-too-large": (
+        lambda h: workbook(h, strings="<si><t>x</t></si>" + f"<si><t>{'y' * 60_000}</t></si>"),
+        "teks setelah diekstrak",
+        "teks setelah diekstrak",
+    ),
+    "strings-too-many": (
+        lambda h: workbook(h, strings="".join(f"<si><t>{n}</t></si>" for n in range(201))),
+        "lebih dari 200 teks yang berbeda",
+        "lebih dari 200 teks yang berbeda",
+    ),
+    "long-shared-string": (
+        lambda h: workbook(h, strings=f"<si><t>{'z' * 40_000}</t></si>"),
+        "lebih panjang dari 32.767 karakter",
+        "lebih panjang dari 32.767 karakter",
+    ),
+    "long-cell": (
+        lambda h: workbook(h + row(2, ["", "", "", "", "", "w" * 40_000])),
+        "Sebuah sel (F2)",
+        "Sebuah sel (F2)",
+    ),
+    "empty-rows": (
+        lambda h: workbook(h + "".join(f'<row r="{n}"/>' for n in range(2, 60))),
+        "lebih dari 50 baris kosong",
+        "lebih dari 50 baris kosong",
+    ),
+    "empty-cells": (
+        lambda h: workbook(h + "".join(f'<row r="{n}">' + '<c s="0"/>' * 40 + "</row>" for n in range(2, 70))),
+        "lebih banyak sel",
+        "lebih banyak sel",
+    ),
     "styles": (lambda h: workbook(h, xfs="<xf/>" * 600), "terlalu banyak format sel", "terlalu banyak format sel"),
     "many-sheets": (lambda h: workbook(h, sheets=6), "lebih dari 5 lembar", "lebih dari 5 lembar"),
-    "defined-names": (lambda h: workbook(h, names="<definedNames>" + "".join(
-        f'<definedName name="n{n}">S1!$A$1</definedName>' for n in range(600)) + "</definedNames>"),
-                      "tidak dapat dibaca sebagai buku kerja Excel", "tidak dapat dibaca sebagai lembar kerja"),
+    "defined-names": (lambda h: workbook(h, names=DEFINED_NAMES), UNREADABLE_BOOK, UNREADABLE_SHEET),
     "zip-bomb": (lambda h: workbook(h, extra={"xl/media/empty.bin": bytes(3 * 1024 * 1024)}), "zip bomb", "zip bomb"),
-    "deep-nesting": (lambda h: workbook(h + '<row r="2">' + "<x>" * 100 + "</x>" * 100 + "</row>"),
-                     "tidak dapat dibaca sebagai buku kerja Excel", "tidak dapat dibaca sebagai lembar kerja"),
-    "entity-declaration": (lambda h: workbook(h + row(2, ["&a;"]).replace("&amp;a;", "&a;"),
-                                              prolog='<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'),
-                           "tidak dapat dibaca sebagai buku kerja Excel", "tidak dapat dibaca sebagai lembar kerja"),
-    "long-prolog": (lambda h: workbook(h, prolog=f"<!-- {'c' * 70_000} -->"),
-                    "tidak dapat dibaca sebagai buku kerja Excel", "tidak dapat dibaca sebagai lembar kerja"),
-}  # fmt: skip
+    "deep-nesting": (lambda h: workbook(h + NESTED_ROW), UNREADABLE_BOOK, UNREADABLE_SHEET),
+    "entity-declaration": (
+        lambda h: workbook(h + ENTITY_ROW, prolog=ENTITY_DOCTYPE),
+        UNREADABLE_BOOK,
+        UNREADABLE_SHEET,
+    ),
+    "long-prolog": (lambda h: workbook(h, prolog=f"<!-- {'c' * 70_000} -->"), UNREADABLE_BOOK, UNREADABLE_SHEET),
+}
 
 
 def upload(data: bytes | str, name: str = "impor.xlsx") -> SimpleUploadedFile:
@@ -290,7 +328,7 @@ def test_the_questionnaire_stops_reading_at_the_row_cap(monkeypatch: pytest.Monk
     data = broken_after(row(1, COLUMNS) + "".join(row(n + 1, question(n)) for n in range(1, 10)))
     assert "tidak dapat dibaca" in file_error(data), "read to the end, the file is broken"
 
-    monkeypatch.setattr(questionnaire_io, "LIMITS", dataclasses.replace(questionnaire_io.LIMITS, max_rows=5))
+    monkeypatch.setattr(reader, "LIMITS", dataclasses.replace(reader.LIMITS, max_rows=5))
 
     assert "lebih dari 5 pertanyaan" in file_error(data)
 
@@ -318,18 +356,23 @@ def test_an_admin_csv_import_stops_reading_at_the_row_cap(monkeypatch: pytest.Mo
 # --- CSV.
 
 HOSTILE_CSV: dict[str, tuple[str | bytes, str]] = {
-    "millions-of-rows": ("\r\n".join([",".join(AGENCY_COLUMNS), *(",".join(agency(n)) for n in range(1, 500))]),
-                         "lebih dari 20 baris data"),
+    "millions-of-rows": (
+        "\r\n".join([",".join(AGENCY_COLUMNS), *(",".join(agency(n)) for n in range(1, 500))]),
+        "lebih dari 20 baris data",
+    ),
     "giant-line": (",".join(AGENCY_COLUMNS) + "\r\n" + "a," * 5_000, "lebih panjang dari 2.000 karakter"),
     "blank-lines": (",".join(AGENCY_COLUMNS) + "\r\n" + "\r\n" * 100 + ",,,\r\n" * 10, "lebih dari 50 baris kosong"),
-    "long-field": (",".join(AGENCY_COLUMNS) + '\r\n6303,"' + ("f" * 99 + "\n") * 400 + '"\r\n',
-                   "Sebuah sel (baris 402)"),
-    "not-utf-8": ((",".join(AGENCY_COLUMNS) + "\r\n6303,X,Caf\xe9,badan,,1,\r\n").encode("cp1252"),
-                  "bukan teks UTF-8"),
-    "values-beyond-the-headers": (",".join(AGENCY_COLUMNS) + "\r\n6303,X,Y,badan,,1,,surplus\r\n",
-                                  "di sebelah kanan judul kolom terakhir"),
+    "long-field": (
+        ",".join(AGENCY_COLUMNS) + '\r\n6303,"' + ("f" * 99 + "\n") * 400 + '"\r\n',
+        "Sebuah sel (baris 402)",
+    ),
+    "not-utf-8": ((",".join(AGENCY_COLUMNS) + "\r\n6303,X,Caf\xe9,badan,,1,\r\n").encode("cp1252"), "bukan teks UTF-8"),
+    "values-beyond-the-headers": (
+        ",".join(AGENCY_COLUMNS) + "\r\n6303,X,Y,badan,,1,,surplus\r\n",
+        "di sebelah kanan judul kolom terakhir",
+    ),
     "a-workbook": (workbook(row(1, AGENCY_COLUMNS)), "bukan berkas CSV"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("kind", HOSTILE_CSV)

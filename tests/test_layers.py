@@ -1,4 +1,4 @@
-"""Imports go only downward: common ← agencies ← masterplan ← evaluations ← smartcity.
+"""Imports go only downward: common ← agencies ← evidence ← masterplan ← evaluations ← smartcity.
 
 Read from the source with `ast` (no module is imported), so a forbidden import fails here even when it sits in a
 function body or under TYPE_CHECKING.
@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Lowest first; a package may import itself and anything before it.
-LAYERS = ("common", "agencies", "masterplan", "evaluations", "smartcity")
+LAYERS = ("common", "agencies", "evidence", "masterplan", "evaluations", "smartcity")
 
 
 def _imported_packages(source: str) -> set[str]:
@@ -53,6 +53,8 @@ def test_module_imports_only_downward(package: str, path: Path) -> None:
         ("common", "import smartcity.settings", {"smartcity"}),
         ("agencies", "from masterplan.models import Programme", {"masterplan"}),
         ("agencies", "def f():\n    from evaluations import scoring\n", {"evaluations"}),
+        ("evidence", "from masterplan.models import ReportEvidence", {"masterplan"}),
+        ("evidence", "def f():\n    from evaluations.models import AnswerEvidence\n", {"evaluations"}),
         ("masterplan", "from evaluations.models import Answer", {"evaluations"}),
         ("masterplan", "from smartcity.middleware import TenancyMiddleware", {"smartcity"}),
         ("evaluations", "if TYPE_CHECKING:\n    from smartcity.demo import loader\n", {"smartcity"}),
@@ -67,7 +69,9 @@ def test_the_check_catches_each_upward_import(package: str, source: str, expecte
     [
         ("agencies", "from common.env import env_bool"),
         ("masterplan", "from agencies.models import Agency\nfrom common import forms"),
-        ("evaluations", "from masterplan.models import Evidence\nfrom .models import Answer"),
+        ("evidence", "from agencies.permissions import visible\nfrom common.uploads import inspect_upload"),
+        ("masterplan", "from evidence.registry import register"),
+        ("evaluations", "from evidence.models import Evidence\nfrom .models import Answer"),
         ("smartcity", "from evaluations import scoring"),
     ],
 )

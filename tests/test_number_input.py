@@ -44,16 +44,32 @@ def test_budget_accepts_indonesian_grouping(world: World) -> None:
 
 def test_service_refuses_negative_budget(world: World) -> None:
     with pytest.raises(ValidationError) as refused:
-        report_update(report=world.report_a, by=world.operator_a, expected_version=world.report_a.version,
-                      data={"budget_realisation": Decimal(-1)})  # fmt: skip
+        report_update(
+            report=world.report_a,
+            by=world.operator_a,
+            expected_version=world.report_a.version,
+            data={"budget_realisation": Decimal(-1)},
+        )
     assert "budget_realisation" in refused.value.message_dict
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("12", 12), ("²", None), ("①", None), ("١٢٣", None), ("1_000", None), ("0", None), ("-3", None),
-     (str(2**63 - 1), 2**63 - 1), (str(2**63), None), ("9" * 40, None), ("", None), (" 1", None)],
-)  # fmt: skip
+    [
+        ("12", 12),
+        ("²", None),
+        ("①", None),
+        ("١٢٣", None),
+        ("1_000", None),
+        ("0", None),
+        ("-3", None),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        ("9" * 40, None),
+        ("", None),
+        (" 1", None),
+    ],
+)
 def test_parse_id_takes_only_ascii_ids_in_bigint_range(text: str, expected: int | None) -> None:
     assert parse_id(text) == expected
 

@@ -107,16 +107,16 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "masterplan:report_reopen": (REPORT_A, {"GET": DKISP_DECIDE, "POST": DKISP_DECIDE}),
     "masterplan:report_history": (REPORT_A, {"GET": SKPD_READ}),
     # The evidence library (evidence A: in agency A's library, used by report A).
-    "masterplan:evidence_library": (NONE, {"GET": _expect(200, anonymous=LOGIN, assessor=403)}),
-    "masterplan:evidence_upload": (NONE, {"GET": SKPD_STAFF, "POST": SKPD_STAFF}),
-    "masterplan:evidence": (EVIDENCE_A, {"GET": SKPD_READ}),
-    "masterplan:evidence_edit": (EVIDENCE_A, {"GET": SKPD_WRITE, "POST": SKPD_WRITE}),
-    "masterplan:evidence_delete": (
+    "evidence:library": (NONE, {"GET": _expect(200, anonymous=LOGIN, assessor=403)}),
+    "evidence:upload": (NONE, {"GET": SKPD_STAFF, "POST": SKPD_STAFF}),
+    "evidence:detail": (EVIDENCE_A, {"GET": SKPD_READ}),
+    "evidence:edit": (EVIDENCE_A, {"GET": SKPD_WRITE, "POST": SKPD_WRITE}),
+    "evidence:delete": (
         EVIDENCE_A,
         {"GET": _expect(405, anonymous=LOGIN), "POST": _redirected(SKPD_WRITE, "operator_a")},
     ),
-    "masterplan:evidence_download": (EVIDENCE_A, {"GET": SKPD_READ}),
-    "masterplan:evidence_preview": (EVIDENCE_A, {"GET": SKPD_READ}),
+    "evidence:download": (EVIDENCE_A, {"GET": SKPD_READ}),
+    "evidence:preview": (EVIDENCE_A, {"GET": SKPD_READ}),
 }
 
 

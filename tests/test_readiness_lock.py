@@ -35,9 +35,14 @@ from tests.conftest import CYCLE_2023, Evaluation, client_for, make_evidence, qu
 Status = Answer.Status
 REASON = "SKPD terlambat; rapat evaluasi tidak dapat ditunda."
 NEXT_YEAR = {
-    **CYCLE_2023, "year": 2024, "opens_on": dt.date(2024, 5, 1), "closes_on": dt.date(2024, 5, 31),
-    "internal_deadline": dt.date(2024, 5, 20), "meeting_date": dt.date(2024, 6, 19), "meeting_place": "Denpasar",
-}  # fmt: skip
+    **CYCLE_2023,
+    "year": 2024,
+    "opens_on": dt.date(2024, 5, 1),
+    "closes_on": dt.date(2024, 5, 31),
+    "internal_deadline": dt.date(2024, 5, 20),
+    "meeting_date": dt.date(2024, 6, 19),
+    "meeting_place": "Denpasar",
+}
 BEFORE_DEADLINE_2024 = dt.date(2024, 5, 10)
 
 
@@ -52,13 +57,25 @@ def fresh(answer: Answer) -> Answer:
 def answer_everything(ev: Evaluation, *, verify: bool = True) -> None:
     """Answer (with the required evidence), submit and verify every answer of the evaluation fixture."""
     w = ev.world
-    answer_update(answer=ev.yes_no, by=w.operator_a, expected_version=fresh(ev.yes_no).version,
-                  data={"value_bool": True, "narrative": "Perbup Nomor 47 Tahun 2021."},
-                  evidence=[w.evidence_a])  # fmt: skip
-    answer_update(answer=ev.level, by=w.operator_a, expected_version=fresh(ev.level).version,
-                  data={"value_level": 3, "narrative": "Rapat dua kali setahun."})  # fmt: skip
-    answer_update(answer=ev.percentage, by=w.operator_b, expected_version=fresh(ev.percentage).version,
-                  data={"value_number": Decimal("62.5")})  # fmt: skip
+    answer_update(
+        answer=ev.yes_no,
+        by=w.operator_a,
+        expected_version=fresh(ev.yes_no).version,
+        data={"value_bool": True, "narrative": "Perbup Nomor 47 Tahun 2021."},
+        evidence=[w.evidence_a],
+    )
+    answer_update(
+        answer=ev.level,
+        by=w.operator_a,
+        expected_version=fresh(ev.level).version,
+        data={"value_level": 3, "narrative": "Rapat dua kali setahun."},
+    )
+    answer_update(
+        answer=ev.percentage,
+        by=w.operator_b,
+        expected_version=fresh(ev.percentage).version,
+        data={"value_number": Decimal("62.5")},
+    )
     for answer, user in ((ev.yes_no, w.operator_a), (ev.level, w.operator_a), (ev.percentage, w.operator_b)):
         answer_submit(answer=answer, by=user)
         if verify:
@@ -136,9 +153,14 @@ def test_readiness_turns_ready_once_the_skpds_save_and_submit_through_the_pages(
 
     operator_a, operator_b = client_for(w.operator_a), client_for(w.operator_b)
     # DINKES edits one carried answer (a save makes it this year's draft) and submits another as it is.
-    edited = operator_a.post(reverse("evaluations:answer_edit", args=[answers["SG-O-01"].pk]), {
-        "version": 1, "value": "4", "narrative": "Rapat setiap triwulan sejak 2024.", "new_files_kind": "sk",
-        "action": "submit"})  # fmt: skip
+    edit = {
+        "version": 1,
+        "value": "4",
+        "narrative": "Rapat setiap triwulan sejak 2024.",
+        "new_files_kind": "sk",
+        "action": "submit",
+    }
+    edited = operator_a.post(reverse("evaluations:answer_edit", args=[answers["SG-O-01"].pk]), edit)
     assert edited.status_code == 302
     assert operator_a.post(reverse("evaluations:answer_submit", args=[answers["SG-B-01"].pk])).status_code == 302
     assert causes(coordinator.get(url).content.decode())["carried_untouched"] == "Dari 2023, belum diperiksa: 1"
@@ -172,17 +194,30 @@ def test_the_banner_names_only_the_causes_that_are_wrong_with_their_counts(evalu
 
 def test_evidence_from_an_earlier_year_or_expired_by_the_meeting_is_flagged(evaluation) -> None:
     w = evaluation.world
-    old = make_evidence(w.agency_a, w.operator_a, name="notulen-2022.pdf", content=pdf("Notulen 2022"),
-                        title="Notulen 2022", document_date=dt.date(2022, 11, 22))  # fmt: skip
+    old = make_evidence(
+        w.agency_a,
+        w.operator_a,
+        name="notulen-2022.pdf",
+        content=pdf("Notulen 2022"),
+        title="Notulen 2022",
+        document_date=dt.date(2022, 11, 22),
+    )
     # Valid on the day the readiness is checked, expired by the meeting on 12 June 2023.
-    expiring = make_evidence(w.agency_a, w.operator_a, name="sertifikat.pdf", content=pdf("Sertifikat"),
-                             title="Sertifikat", valid_until=dt.date(2023, 6, 1))  # fmt: skip
+    expiring = make_evidence(
+        w.agency_a,
+        w.operator_a,
+        name="sertifikat.pdf",
+        content=pdf("Sertifikat"),
+        title="Sertifikat",
+        valid_until=dt.date(2023, 6, 1),
+    )
     answer_everything(evaluation)
     for answer, evidence in ((evaluation.yes_no, [w.evidence_a, old]), (evaluation.level, [expiring])):
         # DKISP returns each answer so DINKES can attach the extra document, then verifies it again.
         answer_return(answer=answer, by=w.coordinator, reason="Lampirkan dokumen pendukung.")
-        saved = answer_update(answer=answer, by=w.operator_a, expected_version=fresh(answer).version, data={},
-                              evidence=evidence)  # fmt: skip
+        saved = answer_update(
+            answer=answer, by=w.operator_a, expected_version=fresh(answer).version, data={}, evidence=evidence
+        )
         answer_submit(answer=saved, by=w.operator_a)
         answer_verify(answer=saved, by=w.coordinator)
 
@@ -201,8 +236,11 @@ def test_evidence_from_an_earlier_year_or_expired_by_the_meeting_is_flagged(eval
 def test_readiness_costs_the_same_queries_whatever_the_size(world, count: int, django_assert_max_num_queries) -> None:
     cycle = cycle_create(region=world.region, by=world.coordinator, data=CYCLE_2023)
     dims = ["governance", "branding", "economy", "living", "society", "environment"]
-    rows = [question_row(f"Q-{i:03d}", dims[i % 6], "output", ["text", "level", "yes_no"][i % 3],
-                         evidence_required=bool(i % 2)) for i in range(count)]  # fmt: skip
+    kinds = ["text", "level", "yes_no"]
+    rows = [
+        question_row(f"Q-{i:03d}", dims[i % 6], "output", kinds[i % 3], evidence_required=bool(i % 2))
+        for i in range(count)
+    ]
     questionnaire = questionnaire_import(cycle=cycle, by=world.coordinator, rows=rows)
     agencies = [world.agency_a, world.agency_b] + [
         agency_create(by=None, region=world.region, name=f"Dinas {i}", acronym=f"D{i}") for i in range(min(count, 12))
@@ -290,8 +328,13 @@ def test_locking_before_the_window_closes_asks_for_a_reason_too(evaluation) -> N
 def test_an_skpd_extension_keeps_the_window_open_for_the_lock(evaluation) -> None:
     answer_everything(evaluation)
     w = evaluation.world
-    extension_grant(cycle=evaluation.cycle, agency=w.agency_b, closes_on=dt.date(2023, 6, 14),
-                    reason="Data survei belum lengkap.", by=w.coordinator)  # fmt: skip
+    extension_grant(
+        cycle=evaluation.cycle,
+        agency=w.agency_b,
+        closes_on=dt.date(2023, 6, 14),
+        reason="Data survei belum lengkap.",
+        by=w.coordinator,
+    )
 
     with pytest.raises(ValidationError) as refused:
         cycle_lock(cycle=evaluation.cycle, by=w.coordinator, today=dt.date(2023, 6, 5))
@@ -329,10 +372,15 @@ def lock_and_score_everything(ev: Evaluation) -> EvaluationCycle:
     w = ev.world
     answer_everything(ev)
     cycle = cycle_lock(cycle=ev.cycle, by=w.coordinator)
-    scores_save(cycle=cycle, by=w.assessor, scores={
-        ev.yes_no.question: (Decimal("3.6"), ""), ev.level.question: (Decimal(3), "Rapat belum rutin."),
-        ev.percentage.question: (Decimal("2.5"), ""),
-    })  # fmt: skip
+    scores_save(
+        cycle=cycle,
+        by=w.assessor,
+        scores={
+            ev.yes_no.question: (Decimal("3.6"), ""),
+            ev.level.question: (Decimal(3), "Rapat belum rutin."),
+            ev.percentage.question: (Decimal("2.5"), ""),
+        },
+    )
     return cycle
 
 
@@ -366,8 +414,12 @@ def test_the_assessor_sees_which_answers_changed_since_they_scored(evaluation) -
     cycle = lock_and_score_everything(evaluation)
     cycle_unlock(cycle=cycle, by=w.coordinator, reason="Dikunci sebelum DINKES selesai.")
     answer_return(answer=evaluation.level, by=w.coordinator, reason="Tambahkan rapat triwulan 2023.")
-    level = answer_update(answer=evaluation.level, by=w.operator_a, expected_version=fresh(evaluation.level).version,
-                          data={"value_level": 4, "narrative": "Rapat setiap triwulan."})  # fmt: skip
+    level = answer_update(
+        answer=evaluation.level,
+        by=w.operator_a,
+        expected_version=fresh(evaluation.level).version,
+        data={"value_level": 4, "narrative": "Rapat setiap triwulan."},
+    )
     answer_submit(answer=level, by=w.operator_a)
     answer_verify(answer=level, by=w.coordinator)
     cycle_lock(cycle=cycle, by=w.coordinator)
@@ -386,8 +438,8 @@ def test_the_assessor_sees_which_answers_changed_since_they_scored(evaluation) -
 
     # Saving the sheet again (the score stays 3) records that the assessor has seen the change.
     yes_no, level_q = evaluation.yes_no.question, evaluation.level.question
-    saved = assessor.post(url, {f"score_{yes_no.pk}": "3,6", f"score_{level_q.pk}": "3",
-                                f"note_{level_q.pk}": "Rapat belum rutin."})  # fmt: skip
+    sheet = {f"score_{yes_no.pk}": "3,6", f"score_{level_q.pk}": "3", f"note_{level_q.pk}": "Rapat belum rutin."}
+    saved = assessor.post(url, sheet)
     assert saved.status_code == 302
     assert AuditEvent.objects.filter(action="score.saved").latest("pk").changes == {
         "reviewed_after_change": ["SG-O-01"]
@@ -403,8 +455,12 @@ def test_the_assessor_sees_each_answers_status_and_drafts_are_marked_plainly(eva
     # DINKES re-submits SG-B-01 (verified) and starts editing SG-O-01 (a draft); DISDIK never looks at SS-I-01.
     answer_submit(answer=answers["SG-B-01"], by=w.operator_a)
     answer_verify(answer=answers["SG-B-01"], by=w.coordinator)
-    answer_update(answer=answers["SG-O-01"], by=w.operator_a, expected_version=1,
-                  data={"value_level": 4, "narrative": "Draf penjelasan 2024."})  # fmt: skip
+    answer_update(
+        answer=answers["SG-O-01"],
+        by=w.operator_a,
+        expected_version=1,
+        data={"value_level": 4, "narrative": "Draf penjelasan 2024."},
+    )
     cycle_lock(cycle=cycle, by=w.coordinator, reason=REASON)
     cycle_set_assessors(cycle=cycle, by=w.coordinator, assessors=[w.assessor])
     assessor = client_for(w.assessor)

@@ -421,4 +421,4 @@ def test_report_pages_keep_constant_query_counts(world: World, count: int, djang
     with django_assert_max_num_queries(16):
         assert coordinator.get(world.report_a.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12):
-        assert operator.get(reverse("masterplan:evidence_library")).status_code == 200
+        assert operator.get(reverse("evidence:library")).status_code == 200

@@ -27,7 +27,7 @@ from evaluations.services.windows import (
     pinned_today,
     window_for,
 )
-from masterplan.models import Evidence
+from evidence.models import Evidence
 from tests.conftest import CYCLE_2023, Evaluation, client_for, make_user
 
 Status = Answer.Status
@@ -47,8 +47,9 @@ def refreshed(answer: Answer) -> Answer:
 
 
 def grant(ev: Evaluation, closes_on: dt.date, agency: object = None, reason: str = REASON) -> WindowExtension:
-    return extension_grant(cycle=ev.cycle, agency=agency or ev.world.agency_a, closes_on=closes_on, reason=reason,
-                           by=ev.world.coordinator)  # fmt: skip
+    return extension_grant(
+        cycle=ev.cycle, agency=agency or ev.world.agency_a, closes_on=closes_on, reason=reason, by=ev.world.coordinator
+    )
 
 
 # --- The window, at the service level ---------------------------------------------------------------------
@@ -56,8 +57,9 @@ def grant(ev: Evaluation, closes_on: dt.date, agency: object = None, reason: str
 
 def test_the_window_is_open_through_its_last_day(evaluation, on_day) -> None:
     on_day(CLOSES)
-    saved = answer_update(answer=evaluation.level, by=evaluation.world.operator_a, expected_version=1,
-                          data={"value_level": 3})  # fmt: skip
+    saved = answer_update(
+        answer=evaluation.level, by=evaluation.world.operator_a, expected_version=1, data={"value_level": 3}
+    )
     assert answer_submit(answer=saved, by=evaluation.world.operator_a).status == Status.SUBMITTED
 
 
@@ -73,8 +75,7 @@ def test_after_the_close_skpd_writes_are_refused_and_nothing_is_saved(evaluation
         answer_submit(answer=draft, by=w.operator_a)
     # The evidence path of the same service is closed too.
     with pytest.raises(ValidationError):
-        answer_update(answer=evaluation.yes_no, by=w.operator_a, expected_version=1, data={},
-                      evidence=[w.evidence_a])  # fmt: skip
+        answer_update(answer=evaluation.yes_no, by=w.operator_a, expected_version=1, data={}, evidence=[w.evidence_a])
     level, yes_no = refreshed(evaluation.level), refreshed(evaluation.yes_no)
     assert (level.value_level, level.status, level.version) == (2, Status.DRAFT, draft.version)
     assert not yes_no.evidence_links.exists()
@@ -85,8 +86,9 @@ def test_drafting_before_the_questionnaire_opens_is_allowed(evaluation, on_day) 
     # Our choice: SKPDs get (and carry) their questions before the ministry opens the window, and always could
     # prepare them early; only the close is enforced.
     on_day(CYCLE_2023["opens_on"] - dt.timedelta(days=10))
-    answer = answer_update(answer=evaluation.level, by=evaluation.world.operator_a, expected_version=1,
-                           data={"value_level": 1})  # fmt: skip
+    answer = answer_update(
+        answer=evaluation.level, by=evaluation.world.operator_a, expected_version=1, data={"value_level": 1}
+    )
     assert answer.value_level == 1
 
 
@@ -110,8 +112,9 @@ def test_an_extension_opens_the_window_for_that_skpd_until_its_date_only(evaluat
     answer = answer_update(answer=evaluation.level, by=w.operator_a, expected_version=1, data={"value_level": 4})
     assert answer_submit(answer=answer, by=w.operator_a).status == Status.SUBMITTED
     with pytest.raises(ValidationError):  # agency B has no extension
-        answer_update(answer=evaluation.percentage, by=w.operator_b, expected_version=1,
-                      data={"value_number": Decimal(50)})  # fmt: skip
+        answer_update(
+            answer=evaluation.percentage, by=w.operator_b, expected_version=1, data={"value_number": Decimal(50)}
+        )
     on_day(dt.date(2023, 6, 10))
     with pytest.raises(ValidationError) as caught:
         answer_update(answer=evaluation.yes_no, by=w.operator_a, expected_version=1, data={"value_bool": True})
@@ -152,8 +155,8 @@ def test_an_extension_is_audited_and_mailed_once_to_the_skpds_operators_and_head
     with django_capture_on_commit_callbacks(execute=True):
         again = grant(evaluation, dt.date(2023, 6, 21), reason="Survei diperpanjang satu minggu lagi.")
     assert again.pk == extension.pk and WindowExtension.objects.count() == 1
-    assert AuditEvent.objects.filter(action="extension.granted").latest("id").changes["closes_on"] == [
-        "2023-06-14", "2023-06-21"]  # fmt: skip
+    moved = AuditEvent.objects.filter(action="extension.granted").latest("id").changes["closes_on"]
+    assert moved == ["2023-06-14", "2023-06-21"]
     assert len(mail.outbox) == 2 and "14 Juni 2023" in mail.outbox[1].body
 
 
@@ -240,10 +243,15 @@ def test_after_the_close_the_pages_say_so_and_edits_save_nothing(evaluation, on_
     assert edit_url not in detail and "Kuesioner ditutup pada 31 Mei 2023" in detail
 
     library = Evidence.objects.count()
-    response = client.post(edit_url, {
-        "version": 1, "value": "4", "narrative": "Terlambat.", "new_files_kind": "sk", "action": "submit",
+    late = {
+        "version": 1,
+        "value": "4",
+        "narrative": "Terlambat.",
+        "new_files_kind": "sk",
+        "action": "submit",
         "new_files": SimpleUploadedFile("SK.pdf", b"%PDF-1.4\n% sk terlambat\n%%EOF\n"),
-    }, follow=True)  # fmt: skip
+    }
+    response = client.post(edit_url, late, follow=True)
     assert "Kuesioner ditutup pada 31 Mei 2023" in response.content.decode()
     submit = client.post(reverse("evaluations:answer_submit", args=[evaluation.level.pk]), follow=True)
     assert "Kuesioner ditutup pada 31 Mei 2023" in submit.content.decode()
@@ -260,8 +268,9 @@ def test_with_an_extension_the_skpd_sees_its_date_and_can_submit(evaluation, on_
     assert "DKISP memperpanjang kuesioner untuk DINKES sampai 14 Juni 2023" in page
     edit_url = reverse("evaluations:answer_edit", args=[evaluation.level.pk])
     assert edit_url in page and "sampai 14 Juni 2023" in client.get(edit_url).content.decode()
-    response = client.post(edit_url, {"version": 1, "value": "4", "narrative": "SK 2023.", "new_files_kind": "sk",
-                                      "action": "submit"})  # fmt: skip
+    response = client.post(
+        edit_url, {"version": 1, "value": "4", "narrative": "SK 2023.", "new_files_kind": "sk", "action": "submit"}
+    )
     assert response.status_code == 302 and refreshed(evaluation.level).status == Status.SUBMITTED
     # Agency B's operator is still after the close.
     other = client_for(evaluation.world.operator_b).get(reverse("evaluations:my_questions")).content.decode()
@@ -275,15 +284,13 @@ def test_the_extension_form_shows_field_errors_and_keeps_the_input(evaluation, o
     on_day(dt.date(2023, 6, 5))
     client = client_for(evaluation.world.coordinator)
     url = reverse("evaluations:extensions", args=[evaluation.cycle.pk])
-    response = client.post(url, {"agency": evaluation.world.agency_a.pk, "closes_on": "2023-06-01",
-                                 "reason": "pendek"})  # fmt: skip
+    response = client.post(url, {"agency": evaluation.world.agency_a.pk, "closes_on": "2023-06-01", "reason": "pendek"})
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"closes_on", "reason"}
     assert "sudah lewat" in errors["closes_on"][0] and "10 karakter" in errors["reason"][0]
     assert "pendek</textarea>" in response.content.decode()
-    too_early = client.post(url, {"agency": evaluation.world.agency_a.pk, "closes_on": "2023-05-31",
-                                  "reason": REASON})  # fmt: skip
+    too_early = client.post(url, {"agency": evaluation.world.agency_a.pk, "closes_on": "2023-05-31", "reason": REASON})
     assert "setelah kuesioner ditutup (31 Mei 2023)" in too_early.context["form"].errors["closes_on"][0]
     garbage = client.post(url, {"agency": evaluation.world.agency_a.pk, "closes_on": "besok", "reason": REASON})
     assert "closes_on" in garbage.context["form"].errors
@@ -308,8 +315,7 @@ def test_coordinator_grants_an_extension_from_the_cycle_page(evaluation, django_
     url = reverse("evaluations:extensions", args=[evaluation.cycle.pk])
     assert url in client.get(evaluation.cycle.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"agency": w.agency_b.pk, "closes_on": "2023-06-14", "reason": REASON},
-                               follow=True)  # fmt: skip
+        response = client.post(url, {"agency": w.agency_b.pk, "closes_on": "2023-06-14", "reason": REASON}, follow=True)
     html = response.content.decode()
     assert "Kuesioner diperpanjang untuk DISDIK sampai 14 Juni 2023" in html and REASON in html
     assert WindowExtension.objects.get().agency == w.agency_b
@@ -340,8 +346,11 @@ def test_the_extensions_page_keeps_constant_queries(evaluation, count: int, djan
 
     w = evaluation.world
     cycle = cycle_create(region=w.region, by=w.coordinator, data={**CYCLE_2023, "stage": "Tahap II"})
-    questionnaire = questionnaire_import(cycle=cycle, by=w.coordinator, rows=[
-        question_row(f"Q-{i:02d}", "living", "output", "text") for i in range(count)])  # fmt: skip
+    questionnaire = questionnaire_import(
+        cycle=cycle,
+        by=w.coordinator,
+        rows=[question_row(f"Q-{i:02d}", "living", "output", "text") for i in range(count)],
+    )
     for i, question in enumerate(questionnaire.questions.all()):
         agency = agency_create(by=None, region=w.region, name=f"Dinas {i}", acronym=f"D{i:02d}")
         assign_questions(cycle=cycle, by=w.coordinator, questions=[question], agency=agency)
@@ -355,11 +364,21 @@ def test_the_extensions_page_keeps_constant_queries(evaluation, count: int, djan
 # --- The official result's final index --------------------------------------------------------------------
 
 # Kota Kediri 2022 with the 2023 fixture's weights 10/20/30/20/20: 3.315, published as 3.31.
-KEDIRI = {"baseline": Decimal("3.60"), "output": Decimal("3.21"), "outcome": Decimal("3.23"),
-          "impact": Decimal("3.07"), "quick_win": Decimal("3.65")}  # fmt: skip
+KEDIRI = {
+    "baseline": Decimal("3.60"),
+    "output": Decimal("3.21"),
+    "outcome": Decimal("3.23"),
+    "impact": Decimal("3.07"),
+    "quick_win": Decimal("3.65"),
+}
 # (10·3.50 + 20·3.40 + 30·3.50 + 20·3.50 + 20·3.50) / 100 = 3.48
-GIVES_348 = {"baseline": Decimal("3.50"), "output": Decimal("3.40"), "outcome": Decimal("3.50"),
-             "impact": Decimal("3.50"), "quick_win": Decimal("3.50")}  # fmt: skip
+GIVES_348 = {
+    "baseline": Decimal("3.50"),
+    "output": Decimal("3.40"),
+    "outcome": Decimal("3.50"),
+    "impact": Decimal("3.50"),
+    "quick_win": Decimal("3.50"),
+}
 
 
 def save_result(ev: Evaluation, **data: object) -> OfficialResult:
@@ -377,8 +396,9 @@ def test_a_final_index_that_does_not_follow_from_the_lenses_needs_a_confirmation
     assert set(caught.value.message_dict) == {"final_index", "difference_note"}
     assert not OfficialResult.objects.exists()
     note = "Surat Kominfo menghitung dari subindeks tiga desimal."
-    result = save_result(evaluation, final_index=Decimal("3.47"), lens_indices=GIVES_348, difference_confirmed=True,
-                         difference_note=note)  # fmt: skip
+    result = save_result(
+        evaluation, final_index=Decimal("3.47"), lens_indices=GIVES_348, difference_confirmed=True, difference_note=note
+    )
     assert result.final_index == Decimal("3.47") and result.difference_note == note
     event = AuditEvent.objects.get(action="result.official")
     assert event.reason == note and event.changes["computed_final_index"].startswith("3.48")

@@ -16,10 +16,11 @@ from agencies.audit import audit_record, audit_refusals, diff, snapshot
 from agencies.notifications import agency_emails, notify
 from agencies.permissions import ensure_not_own_submission
 from common.bulk import apply_each
+from common.forms import clean_reason
 from evaluations.models import Answer, AnswerEvidence
 from evaluations.services import windows
-from evaluations.services.cycles import clean_reason, ensure_open
-from masterplan.models import Evidence
+from evaluations.services.cycles import ensure_open
+from evidence.models import Evidence
 
 Actor = AbstractBaseUser | None
 Status = Answer.Status
@@ -68,8 +69,8 @@ def answer_update(
         **fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
     ):
         if not before.is_editable:
-            raise ValidationError(_("This answer is %(status)s and can no longer be changed.")
-                                  % {"status": before.get_status_display().lower()})  # fmt: skip
+            message = _("This answer is %(status)s and can no longer be changed.")
+            raise ValidationError(message % {"status": before.get_status_display().lower()})
         raise AnswerConflict(before)
     answer = _fresh(answer)
     changes = diff(snapshot(before, fields), snapshot(answer, fields))
@@ -104,8 +105,8 @@ def _move(answer: Answer, *, from_states: Iterable[str], to: str, **extra: Any) 
     )
     current = _fresh(answer)
     if not moved:
-        raise ValidationError(_("This answer is already %(status)s; nothing was changed.")
-                              % {"status": current.get_status_display().lower()})  # fmt: skip
+        message = _("This answer is already %(status)s; nothing was changed.")
+        raise ValidationError(message % {"status": current.get_status_display().lower()})
     return current
 
 
@@ -133,8 +134,14 @@ def answer_submit(*, answer: Answer, by: Actor) -> Answer:
 def answer_verify(*, answer: Answer, by: Actor) -> Answer:
     ensure_open(answer.cycle)
     ensure_not_own_submission(answer, by, action="answer.verify_refused", region=answer.cycle.region)
-    answer = _move(answer, from_states=[Status.SUBMITTED], to=Status.VERIFIED, verified_at=timezone.now(),
-                   verified_by=by, return_reason="")  # fmt: skip
+    answer = _move(
+        answer,
+        from_states=[Status.SUBMITTED],
+        to=Status.VERIFIED,
+        verified_at=timezone.now(),
+        verified_by=by,
+        return_reason="",
+    )
     audit_record(actor=by, action="answer.verified", target=answer, region=answer.cycle.region)
     return answer
 
@@ -143,11 +150,17 @@ def answer_verify(*, answer: Answer, by: Actor) -> Answer:
 def answer_return(*, answer: Answer, by: Actor, reason: str) -> Answer:
     ensure_open(answer.cycle)
     reason = clean_reason(reason)
-    answer = _move(answer, from_states=[Status.SUBMITTED, Status.VERIFIED], to=Status.RETURNED, return_reason=reason,
-                   verified_at=None, verified_by=None)  # fmt: skip
+    answer = _move(
+        answer,
+        from_states=[Status.SUBMITTED, Status.VERIFIED],
+        to=Status.RETURNED,
+        return_reason=reason,
+        verified_at=None,
+        verified_by=None,
+    )
     audit_record(actor=by, action="answer.returned", target=answer, region=answer.cycle.region, reason=reason)
-    notify(template="answer_returned", recipients=agency_emails(answer.agency),
-           context={"answer": answer, "reason": reason})  # fmt: skip
+    context = {"answer": answer, "reason": reason}
+    notify(template="answer_returned", recipients=agency_emails(answer.agency), context=context)
     return answer
 
 

@@ -68,8 +68,14 @@ def scores_save(*, cycle: EvaluationCycle, by: Actor, scores: Mapping[Question, 
                 score.delete()
             continue
         if score is None:
-            Score.objects.create(cycle=cycle, question=question, value=value, note=note, scored_by=by,
-                                 answer_version=version)  # fmt: skip
+            Score.objects.create(
+                cycle=cycle,
+                question=question,
+                value=value,
+                note=note,
+                scored_by=by,
+                answer_version=version,
+            )
             changes[question.code] = [None, str(value)]
         elif score.value != value or score.note != note or score.answer_version != version:
             if score.value != value or score.note != note:
@@ -100,8 +106,14 @@ def note_save(
             setattr(note, name, value)
     if changes:
         note.save()
-        audit_record(actor=by, action="note.saved", target=cycle, region=cycle.region,
-                     changes={"dimension": dimension.code if dimension else "overall", **changes})  # fmt: skip
+        where = dimension.code if dimension else "overall"
+        audit_record(
+            actor=by,
+            action="note.saved",
+            target=cycle,
+            region=cycle.region,
+            changes={"dimension": where, **changes},
+        )
     return note
 
 
@@ -150,21 +162,33 @@ def official_result_save(*, cycle: EvaluationCycle, by: Actor, data: Mapping[str
         if not note:
             errors["difference_note"] = [_("Write why the letter's final index differs from the computed one.")]
         if errors:
-            errors["final_index"] = [_("The lens figures and the cycle's weights give %(computed)s, not %(final)s. "
-                                       "Check the figures, or tick the confirmation and write a note to keep the "
-                                       "letter's figure.") % {"computed": number_format(rounded(computed), 2),
-                                                              "final": number_format(final, 2)}]  # fmt: skip
+            message = _(
+                "The lens figures and the cycle's weights give %(computed)s, not %(final)s. "
+                "Check the figures, or tick the confirmation and write a note to keep the "
+                "letter's figure."
+            )
+            figures = {"computed": number_format(rounded(computed), 2), "final": number_format(final, 2)}
+            errors["final_index"] = [message % figures]
             raise ValidationError(errors)
     else:
         note = ""  # nothing differs, so there is nothing to explain
-    result, _created = OfficialResult.objects.update_or_create(cycle=cycle, defaults={
-        "letter_number": data.get("letter_number", ""), "letter_date": data.get("letter_date"),
-        "final_index": final, "lens_indices": lens_indices, "dimension_indices": dimension_indices,
-        "difference_note": note, "entered_by": by,
-    })  # fmt: skip
+    values = {
+        "letter_number": data.get("letter_number", ""),
+        "letter_date": data.get("letter_date"),
+        "final_index": final,
+        "lens_indices": lens_indices,
+        "dimension_indices": dimension_indices,
+        "difference_note": note,
+        "entered_by": by,
+    }
+    result, _created = OfficialResult.objects.update_or_create(cycle=cycle, defaults=values)
     result.full_clean()
-    audit_record(actor=by, action="result.official", target=cycle, region=cycle.region, reason=note, changes={
-        "final_index": str(result.final_index), "lens_indices": lens_indices, "dimension_indices": dimension_indices,
-        "computed_final_index": None if computed is None else str(computed), "difference_note": note,
-    })  # fmt: skip
+    changes = {
+        "final_index": str(result.final_index),
+        "lens_indices": lens_indices,
+        "dimension_indices": dimension_indices,
+        "computed_final_index": None if computed is None else str(computed),
+        "difference_note": note,
+    }
+    audit_record(actor=by, action="result.official", target=cycle, region=cycle.region, reason=note, changes=changes)
     return result

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, Region, Role
 from agencies.notifications import agency_emails, notify
+from common.forms import MIN_REASON_LENGTH, clean_reason
 from evaluations.models import (
     Answer,
     AnswerEvidence,
@@ -32,17 +33,16 @@ from masterplan.models import Dimension, Element
 
 Actor = AbstractBaseUser | None
 CYCLE_FIELDS = (
-    "year", "stage", "letter_number", "opens_on", "closes_on", "internal_deadline", "meeting_date", "meeting_place",
+    "year",
+    "stage",
+    "letter_number",
+    "opens_on",
+    "closes_on",
+    "internal_deadline",
+    "meeting_date",
+    "meeting_place",
     *(f"weight_{lens}" for lens in Lens.values),
-)  # fmt: skip
-MIN_REASON_LENGTH = 10
-
-
-def clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError({"reason": _("Give a reason of at least %(n)s characters.") % {"n": MIN_REASON_LENGTH}})
-    return reason
+)
 
 
 def hold_cycle(cycle: EvaluationCycle) -> EvaluationCycle:
@@ -95,8 +95,8 @@ def cycle_set_assessors(*, cycle: EvaluationCycle, by: Actor, assessors: Iterabl
     cycle.assessors.set(chosen)
     after = sorted(u.get_username() for u in chosen)
     if before != after:
-        audit_record(actor=by, action="cycle.assessors", target=cycle, region=cycle.region,
-                     changes={"assessors": [before, after]})  # fmt: skip
+        changes = {"assessors": [before, after]}
+        audit_record(actor=by, action="cycle.assessors", target=cycle, region=cycle.region, changes=changes)
 
 
 # --- Questionnaire versions -------------------------------------------------------------------------------
@@ -104,12 +104,19 @@ def cycle_set_assessors(*, cycle: EvaluationCycle, by: Actor, assessors: Iterabl
 
 def _question_kwargs(row: Any, dimensions: Mapping[str, Dimension], elements: Mapping[str, Element]) -> dict:
     return {
-        "code": row.code, "dimension": dimensions[row.dimension],
-        "element": elements[row.element] if row.element else None, "lens": row.lens, "order": row.order,
-        "text": row.text, "help_text": row.help_text, "kind": row.kind, "choices": list(row.choices),
-        "level_criteria": list(row.level_criteria), "evidence_required": row.evidence_required,
+        "code": row.code,
+        "dimension": dimensions[row.dimension],
+        "element": elements[row.element] if row.element else None,
+        "lens": row.lens,
+        "order": row.order,
+        "text": row.text,
+        "help_text": row.help_text,
+        "kind": row.kind,
+        "choices": list(row.choices),
+        "level_criteria": list(row.level_criteria),
+        "evidence_required": row.evidence_required,
         "weight": row.weight,
-    }  # fmt: skip
+    }
 
 
 def _is_used(questionnaire: Questionnaire, cycle: EvaluationCycle) -> bool:
@@ -141,11 +148,14 @@ def questionnaire_import(*, cycle: EvaluationCycle, by: Actor, rows: Sequence[An
             questionnaire.name = name
             questionnaire.save(update_fields=["name"])
     else:
+        default_name = current.name if current else _("Questionnaire %(year)s") % {"year": cycle.year}
         questionnaire = Questionnaire.objects.create(
-            region=cycle.region, name=name or (current.name if current else _("Questionnaire %(year)s") % {
-                "year": cycle.year}),
-            version=(current.version + 1) if current else 1, parent=current, created_by=by,
-        )  # fmt: skip
+            region=cycle.region,
+            name=name or default_name,
+            version=(current.version + 1) if current else 1,
+            parent=current,
+            created_by=by,
+        )
     questions = []
     for row in rows:
         question = Question(questionnaire=questionnaire, **_question_kwargs(row, dimensions, elements))
@@ -166,9 +176,8 @@ def questionnaire_import(*, cycle: EvaluationCycle, by: Actor, rows: Sequence[An
                 assignment.save(update_fields=["question"])
     cycle.questionnaire = questionnaire
     cycle.save(update_fields=["questionnaire"])
-    audit_record(actor=by, action="questionnaire.imported", target=cycle, region=cycle.region, changes={
-        "questionnaire": str(questionnaire), "questions": len(questions), "removed_assignments": removed,
-    })  # fmt: skip
+    changes = {"questionnaire": str(questionnaire), "questions": len(questions), "removed_assignments": removed}
+    audit_record(actor=by, action="questionnaire.imported", target=cycle, region=cycle.region, changes=changes)
     return questionnaire
 
 
@@ -209,16 +218,19 @@ def assign_questions(
             Answer.objects.create(cycle=cycle, question=question, agency=agency)
         elif answer.agency_id != agency.pk:
             if answer.status == Answer.Status.VERIFIED:
-                raise ValidationError(_("Question %(code)s is already verified and cannot move to another SKPD.")
-                                      % {"code": question.code})  # fmt: skip
+                message = _("Question %(code)s is already verified and cannot move to another SKPD.")
+                raise ValidationError(message % {"code": question.code})
             answer.agency = agency
             answer.save(update_fields=["agency"])
-    audit_record(actor=by, action="assignment.set", target=cycle, region=cycle.region, changes={
-        "agency": agency.acronym, "supporting": sorted(a.acronym for a in supporters),
-        "questions": sorted(q.code for q in questions), "deadline": deadline.isoformat(),
-    })  # fmt: skip
-    notify(template="questions_assigned", recipients=agency_emails(agency),
-           context={"cycle": cycle, "agency": agency, "count": len(questions), "deadline": deadline})  # fmt: skip
+    changes = {
+        "agency": agency.acronym,
+        "supporting": sorted(a.acronym for a in supporters),
+        "questions": sorted(q.code for q in questions),
+        "deadline": deadline.isoformat(),
+    }
+    audit_record(actor=by, action="assignment.set", target=cycle, region=cycle.region, changes=changes)
+    context = {"cycle": cycle, "agency": agency, "count": len(questions), "deadline": deadline}
+    notify(template="questions_assigned", recipients=agency_emails(agency), context=context)
     return len(questions)
 
 
@@ -229,11 +241,9 @@ def lock_refusal(report: Readiness) -> str:
     """Why locking now needs a reason ("" when it does not): not ready, or the questionnaire still open."""
     problems = []
     if not report.ready:
-        problems.append(
-            _("The cycle is not ready (%(causes)s).")
-            % {"causes": ", ".join(f"{cause.label}: {cause.count}" if cause.count else str(cause.label)
-                                   for cause in report.causes if cause.red)}
-        )  # fmt: skip
+        red_causes = [cause for cause in report.causes if cause.red]
+        named = [f"{cause.label}: {cause.count}" if cause.count else str(cause.label) for cause in red_causes]
+        problems.append(_("The cycle is not ready (%(causes)s).") % {"causes": ", ".join(named)})
     if report.window_open:
         problems.append(_("The questionnaire is open until %(date)s.") % {"date": date_format(report.closes_on)})
     if not problems:
@@ -265,8 +275,7 @@ def cycle_lock(*, cycle: EvaluationCycle, by: Actor, reason: str = "", today: dt
     changes: dict[str, Any] = report.summary()
     if report.window_open:
         changes["window_closes_on"] = report.closes_on.isoformat()
-    audit_record(actor=by, action="cycle.locked", target=locked, region=locked.region, reason=reason,
-                 changes=changes)  # fmt: skip
+    audit_record(actor=by, action="cycle.locked", target=locked, region=locked.region, reason=reason, changes=changes)
     cycle.refresh_from_db()
     return cycle
 
@@ -282,8 +291,8 @@ def cycle_unlock(*, cycle: EvaluationCycle, by: Actor, reason: str) -> Evaluatio
     kept = Score.objects.filter(cycle=locked).count()
     locked.locked_at, locked.locked_by = None, None
     locked.save(update_fields=["locked_at", "locked_by"])
-    audit_record(actor=by, action="cycle.unlocked", target=locked, region=locked.region, reason=reason,
-                 changes={"scores_kept": kept})  # fmt: skip
+    changes = {"scores_kept": kept}
+    audit_record(actor=by, action="cycle.unlocked", target=locked, region=locked.region, reason=reason, changes=changes)
     cycle.refresh_from_db()
     return cycle
 
@@ -313,8 +322,12 @@ def cycle_carry_forward(*, previous: EvaluationCycle, by: Actor, data: Mapping[s
         links[link.answer.question.code].append(link)
     carried = 0
     for old in assignments:
-        new = Assignment.objects.create(cycle=cycle, question=old.question, agency=old.agency,
-                                        deadline=cycle.internal_deadline)  # fmt: skip
+        new = Assignment.objects.create(
+            cycle=cycle,
+            question=old.question,
+            agency=old.agency,
+            deadline=cycle.internal_deadline,
+        )
         new.supporting_agencies.set(old.supporting_agencies.all())
         source = old_answers.get(old.question.code)
         answer = Answer(cycle=cycle, question=old.question, agency=old.agency)
@@ -324,11 +337,10 @@ def cycle_carry_forward(*, previous: EvaluationCycle, by: Actor, data: Mapping[s
             answer.carried_from = source
             carried += 1
         answer.save()
+        old_links = links.get(old.question.code, [])
         AnswerEvidence.objects.bulk_create(
-            [AnswerEvidence(answer=answer, evidence_id=link.evidence_id, carried=True) for link in
-             links.get(old.question.code, [])]
-        )  # fmt: skip
-    audit_record(actor=by, action="cycle.carried_forward", target=cycle, region=cycle.region, changes={
-        "from": str(previous), "assignments": len(assignments), "answers_carried": carried,
-    })  # fmt: skip
+            [AnswerEvidence(answer=answer, evidence_id=link.evidence_id, carried=True) for link in old_links]
+        )
+    changes = {"from": str(previous), "assignments": len(assignments), "answers_carried": carried}
+    audit_record(actor=by, action="cycle.carried_forward", target=cycle, region=cycle.region, changes=changes)
     return cycle

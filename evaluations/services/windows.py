@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from agencies.audit import audit_record
 from agencies.models import Agency
 from agencies.notifications import agency_emails, notify
+from common.forms import clean_reason
 from evaluations.models import Assignment, EvaluationCycle, WindowExtension
-from evaluations.services.cycles import clean_reason, ensure_open
+from evaluations.services.cycles import ensure_open
 
 Actor = AbstractBaseUser | None
 
@@ -75,10 +76,15 @@ class Window:
     def closed_message(self) -> str:
         when = date_format(self.closes_on)
         if self.is_extended:
-            return _("The extension DKISP gave your SKPD ended on %(date)s: answers can no longer be changed or "
-                     "submitted.") % {"date": when}  # fmt: skip
-        return _("The questionnaire closed on %(date)s: answers can no longer be changed or submitted. Ask DKISP "
-                 "for an extension if your SKPD needs more time.") % {"date": when}  # fmt: skip
+            message = _(
+                "The extension DKISP gave your SKPD ended on %(date)s: answers can no longer be changed or submitted."
+            )
+        else:
+            message = _(
+                "The questionnaire closed on %(date)s: answers can no longer be changed or submitted. Ask DKISP "
+                "for an extension if your SKPD needs more time."
+            )
+        return message % {"date": when}
 
 
 def windows_for(*, cycle: EvaluationCycle, agencies: Iterable[Agency], today: dt.date) -> dict[int, Window]:
@@ -126,8 +132,8 @@ def extension_grant(
     if agency.region_id != cycle.region_id or not Assignment.objects.filter(cycle=cycle, agency=agency).exists():
         errors["agency"] = [_("Only an SKPD with questions in this cycle can be given an extension.")]
     if closes_on <= cycle.closes_on:
-        errors["closes_on"] = [_("The extension must end after the questionnaire closes (%(date)s).")
-                               % {"date": date_format(cycle.closes_on)}]  # fmt: skip
+        message = _("The extension must end after the questionnaire closes (%(date)s).")
+        errors["closes_on"] = [message % {"date": date_format(cycle.closes_on)}]
     elif closes_on < today():
         errors["closes_on"] = [_("The extension cannot end in the past.")]
     try:
@@ -143,12 +149,17 @@ def extension_grant(
     extension, _created = WindowExtension.objects.update_or_create(
         cycle=cycle, agency=agency, defaults={"closes_on": closes_on, "reason": reason, "granted_by": by}
     )
-    audit_record(actor=by, action="extension.granted", target=cycle, region=cycle.region, reason=reason, changes={
-        "agency": agency.acronym, "closes_on": [before.isoformat() if before else None, closes_on.isoformat()],
-    })  # fmt: skip
-    notify(template="window_extension", recipients=agency_emails(agency), context={
-        "cycle": cycle, "agency": agency, "closes_on": closes_on, "previous": before, "reason": reason,
-    })  # fmt: skip
+    changes = {"agency": agency.acronym, "closes_on": [before.isoformat() if before else None, closes_on.isoformat()]}
+    audit_record(
+        actor=by,
+        action="extension.granted",
+        target=cycle,
+        region=cycle.region,
+        reason=reason,
+        changes=changes,
+    )
+    context = {"cycle": cycle, "agency": agency, "closes_on": closes_on, "previous": before, "reason": reason}
+    notify(template="window_extension", recipients=agency_emails(agency), context=context)
     return extension
 
 
@@ -163,10 +174,13 @@ def extension_revoke(*, extension: WindowExtension, by: Actor) -> None:
     cycle, agency = extension.cycle, extension.agency
     ensure_open(cycle)
     extension.delete()
-    audit_record(actor=by, action="extension.revoked", target=cycle, region=cycle.region, changes={
-        "agency": agency.acronym, "closes_on": [extension.closes_on.isoformat(), None],
-    })  # fmt: skip
-    notify(template="window_extension", recipients=agency_emails(agency), context={
-        "cycle": cycle, "agency": agency, "closes_on": cycle.closes_on, "previous": extension.closes_on,
+    changes = {"agency": agency.acronym, "closes_on": [extension.closes_on.isoformat(), None]}
+    audit_record(actor=by, action="extension.revoked", target=cycle, region=cycle.region, changes=changes)
+    context = {
+        "cycle": cycle,
+        "agency": agency,
+        "closes_on": cycle.closes_on,
+        "previous": extension.closes_on,
         "revoked": True,
-    })  # fmt: skip
+    }
+    notify(template="window_extension", recipients=agency_emails(agency), context=context)

@@ -1,1 +1,2 @@
-"""Evaluation pages, by capability: cycles (DKISP), answers (SKPDs and DKISP), assessment (assessors)."""
+"""Evaluation pages, by capability: cycles, questionnaire, verification and results (DKISP), answers (SKPDs and
+DKISP), assessment (assessors), windows (DKISP's extensions)."""

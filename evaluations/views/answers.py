@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES
 from agencies.permissions import CHANGE, agencies_of, can, roles_allow, scoped
-from common.forms import add_service_errors
+from common.forms import ReasonForm, add_service_errors
 from common.views import act_and_redirect
 from evaluations import selectors
 from evaluations.forms import AnswerForm
@@ -23,9 +23,9 @@ from evaluations.rules import REVIEW, SUBMIT
 from evaluations.services import answers as services
 from evaluations.services import windows
 from evaluations.views.common import get_answer
-from masterplan.forms_reports import ReasonForm
-from masterplan.models import Evidence
-from masterplan.views.evidence import evidence_with_new_files
+from evidence.forms import keep_typed
+from evidence.selectors import agency_library
+from evidence.services import evidence_with_new_files
 
 
 @login_required
@@ -82,15 +82,18 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not window.is_open:
         messages.warning(request, window.closed_message)
         return redirect(answer)
-    library = Evidence.objects.filter(agency=answer.agency).select_related("stored_file").order_by("title")
+    library = agency_library(answer.agency)
     form = AnswerForm(request.POST or None, request.FILES or None, instance=answer, library=library)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        evidence = evidence_with_new_files(request, form, answer.agency)
+        files = evidence_with_new_files(agency=answer.agency, by=request.user, **form.new_files_input(),
+                                        refused=getattr(request, "upload_errors", []))  # fmt: skip
+        for notice in files.notices:
+            messages.info(request, notice)
         try:
             saved = services.answer_update(
                 answer=answer, by=request.user, expected_version=form.cleaned_data["version"],
-                data=form.service_data(), evidence=evidence,
+                data=form.service_data(), evidence=files.evidence,
             )  # fmt: skip
         except services.AnswerConflict as clash:
             conflict = True
@@ -101,13 +104,19 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if form.errors:
+            if files.errors:  # the answer is saved; the form stays open with the reasons beside the file input
                 messages.warning(request, _("The answer was saved, but some files were refused."))
-                return redirect("evaluations:answer_edit", pk=saved.pk)
-            if request.POST.get("action") == "submit":
+                data = keep_typed(request.POST, version=saved.version, evidence=saved.evidence.all())
+                answer = saved
+                form = AnswerForm(data, instance=saved, library=library)
+                form.is_valid()
+            elif request.POST.get("action") == "submit":
                 return _submit(request, saved)
-            messages.success(request, _("The answer was saved as a draft."))
-            return redirect(saved)
+            else:
+                messages.success(request, _("The answer was saved as a draft."))
+                return redirect(saved)
+        if files.errors:  # shown again for any reason, the form keeps the refused files' reasons by their input
+            add_service_errors(form, files.errors)
     return render(request, "evaluations/answer_form.html", {
         "form": form, "answer": answer, "conflict": conflict, "window": window,
     })  # fmt: skip

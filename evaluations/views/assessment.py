@@ -19,16 +19,16 @@ from evaluations.models import AnswerEvidence, EvaluationCycle
 from evaluations.rules import ASSESS
 from evaluations.services import assessment
 from evaluations.views.common import get_cycle
+from evidence.downloads import evidence_file_response
 from masterplan.models import Dimension
-from masterplan.views.evidence import evidence_file_response
 
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_superuser or Role.ASSESSOR in roles_of(request.user, request.region)):
         raise PermissionDenied
-    cycles = visible(request.user, EvaluationCycle.objects.filter(region=request.region, locked_at__isnull=False,
-                                                                  assessors=request.user))  # fmt: skip
+    locked = EvaluationCycle.objects.filter(region=request.region, locked_at__isnull=False, assessors=request.user)
+    cycles = visible(request.user, locked)
     return render(request, "evaluations/assessment_list.html", {"cycles": cycles.order_by("-year")})
 
 
@@ -53,10 +53,14 @@ def assessment_overview(request: HttpRequest, pk: int) -> HttpResponse:
     progress = selectors.assessment_progress(cycle)
     changed = selectors.changed_since_scored(cycle)
     dimensions = [(d, progress.get(d.code, (0, 0)), changed.get(d.code, [])) for d in Dimension.objects.all()]
-    return render(request, "evaluations/assessment_overview.html", {
-        "cycle": cycle, "dimensions": dimensions, "form": form, "indices": selectors.cycle_indices(cycle),
+    context = {
+        "cycle": cycle,
+        "dimensions": dimensions,
+        "form": form,
+        "indices": selectors.cycle_indices(cycle),
         "changed_count": sum(len(codes) for codes in changed.values()),
-    })  # fmt: skip
+    }
+    return render(request, "evaluations/assessment_overview.html", context)
 
 
 @login_required
@@ -81,11 +85,15 @@ def assessment_dimension(request: HttpRequest, pk: int, code: str) -> HttpRespon
             messages.success(request, _("The scores of %(dimension)s were saved.") % {"dimension": dimension.name})
             return redirect("evaluations:assessment", pk=cycle.pk)
     sheet = [(row, form[f"score_{row.question.pk}"], form[f"note_{row.question.pk}"]) for row in rows]
-    return render(request, "evaluations/assessment_dimension.html", {
-        "cycle": cycle, "dimension": dimension, "sheet": sheet, "form": form,
+    context = {
+        "cycle": cycle,
+        "dimension": dimension,
+        "sheet": sheet,
+        "form": form,
         "dimensions": Dimension.objects.all(),
         "changed": [row.question.code for row in rows if row.changed_since_scored],
-    })  # fmt: skip
+    }
+    return render(request, "evaluations/assessment_dimension.html", context)
 
 
 @login_required

@@ -29,19 +29,23 @@ def extensions(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            extension = windows.extension_grant(cycle=cycle, agency=data["agency"], closes_on=data["closes_on"],
-                                                reason=data["reason"], by=request.user)  # fmt: skip
+            extension = windows.extension_grant(
+                cycle=cycle,
+                agency=data["agency"],
+                closes_on=data["closes_on"],
+                reason=data["reason"],
+                by=request.user,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The questionnaire is extended for %(agency)s until %(date)s; the SKPD is "
-                                        "told by mail.") % {"agency": extension.agency.acronym,
-                                                            "date": date_format(extension.closes_on)})  # fmt: skip
+            message = _("The questionnaire is extended for %(agency)s until %(date)s; the SKPD is told by mail.")
+            details = {"agency": extension.agency.acronym, "date": date_format(extension.closes_on)}
+            messages.success(request, message % details)
             return redirect("evaluations:extensions", pk=cycle.pk)
     rows = cycle.extensions.select_related("agency", "granted_by").order_by("agency__acronym")
-    return render(request, "evaluations/extensions.html", {
-        "cycle": cycle, "form": form, "extensions": rows, "today": windows.today(),
-    })  # fmt: skip
+    context = {"cycle": cycle, "form": form, "extensions": rows, "today": windows.today()}
+    return render(request, "evaluations/extensions.html", context)
 
 
 @login_required

@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import masterplan.models.evidence
 from django.conf import settings
 from django.db import migrations, models
+
+import evidence.models
 
 
 class Migration(migrations.Migration):
@@ -21,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('sha256', models.CharField(max_length=64, unique=True, verbose_name='SHA-256')),
-                ('file', models.FileField(max_length=200, upload_to=masterplan.models.evidence.stored_file_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=evidence.models.stored_file_path, verbose_name='file')),
                 ('size', models.BigIntegerField(verbose_name='size (bytes)')),
                 ('content_type', models.CharField(max_length=120, verbose_name='content type')),
                 ('extension', models.CharField(max_length=10, verbose_name='extension')),

@@ -1,6 +1,5 @@
-"""Masterplan models: the plan itself, the evidence library and the progress reports."""
+"""Masterplan models: the plan itself and the progress reports (the evidence library is `evidence`)."""
 
-from masterplan.models.evidence import Evidence, StoredFile, stored_file_path
 from masterplan.models.plan import (
     YEAR_VALIDATORS,
     Dimension,
@@ -26,7 +25,6 @@ __all__ = [
     "YEAR_VALIDATORS",
     "Dimension",
     "Element",
-    "Evidence",
     "Indicator",
     "IndicatorRealisation",
     "IndicatorTarget",
@@ -35,9 +33,7 @@ __all__ = [
     "Programme",
     "ProgressReport",
     "ReportEvidence",
-    "StoredFile",
     "masterplan_document_path",
     "period_end",
     "period_label",
-    "stored_file_path",
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from masterplan.models.evidence import Evidence
+from evidence.models import Evidence
 from masterplan.models.plan import YEAR_VALIDATORS, Indicator, PeriodType, Programme
 
 PERIODS_PER_YEAR = {PeriodType.QUARTERLY: 4, PeriodType.SEMESTER: 2, PeriodType.ANNUAL: 1}

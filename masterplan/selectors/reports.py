@@ -13,9 +13,9 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from agencies.models import Agency, Region
 from agencies.permissions import User, visible
 from common.queries import related_count
+from evidence.models import Evidence
 from masterplan.models import (
     PERIODS_PER_YEAR,
-    Evidence,
     Indicator,
     IndicatorTarget,
     Masterplan,

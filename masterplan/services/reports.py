@@ -23,9 +23,10 @@ from agencies.models import Agency
 from agencies.notifications import agency_emails, coordinator_emails, notify
 from agencies.permissions import ensure_not_own_submission
 from common.bulk import apply_each
+from common.forms import clean_reason
+from evidence.models import Evidence
 from masterplan.models import (
     PERIODS_PER_YEAR,
-    Evidence,
     IndicatorRealisation,
     Programme,
     ProgressReport,
@@ -35,7 +36,6 @@ from masterplan.models import (
 Actor = AbstractBaseUser | None
 Status = ProgressReport.Status
 REPORT_FIELDS = ("narrative", "obstacles", "follow_up", "budget_plan", "budget_realisation")
-MIN_REASON_LENGTH = 10
 
 
 class ReportConflict(Exception):
@@ -244,23 +244,11 @@ def report_approve(*, report: ProgressReport, by: Actor) -> ProgressReport:
     return report
 
 
-def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON_LENGTH:
-        raise ValidationError(
-            {
-                "reason": _("Give a reason of at least %(n)s characters, so the SKPD knows what to fix.")
-                % {"n": MIN_REASON_LENGTH}
-            }
-        )
-    return reason
-
-
 def _send_back(
     report: ProgressReport, *, by: Actor, reason: str, from_state: str, action: str, template: str
 ) -> ProgressReport:
     """Hand a report back to its SKPD with a reason (a return of a submitted one, a reopening of an approved one)."""
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     report = _transition(
         report, from_states=[from_state], to=Status.RETURNED, by=by,
         decided_at=timezone.now(), decided_by=by, return_reason=reason,

@@ -1,1 +1,1 @@
-"""Masterplan pages, by capability: the plan, the evidence library, progress reports."""
+"""Masterplan pages, by capability: the plan, progress reports."""

@@ -26,12 +26,15 @@ from agencies.permissions import (
     get_many_for_user,
     roles_of,
 )
-from common.forms import add_service_errors
+from common.forms import ReasonForm, add_service_errors
 from common.ids import parse_id, parse_ids
 from common.pagination import paginate
 from common.views import act_and_redirect, report_bulk_outcome
-from masterplan.forms_reports import ReasonForm, ReportFilter, ReportForm
-from masterplan.models import Evidence, Programme, ProgressReport
+from evidence.forms import keep_typed
+from evidence.selectors import agency_library
+from evidence.services import evidence_with_new_files
+from masterplan.forms_reports import ReportFilter, ReportForm
+from masterplan.models import Programme, ProgressReport
 from masterplan.rules import REVIEW, SUBMIT
 from masterplan.selectors import current_masterplan
 from masterplan.selectors.reports import (
@@ -44,7 +47,6 @@ from masterplan.selectors.reports import (
     review_queue,
 )
 from masterplan.services import reports as services
-from masterplan.views.evidence import evidence_with_new_files
 
 PAGE_SIZE = 50
 Status = ProgressReport.Status
@@ -185,12 +187,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("This report is %(status)s and locked.") % {"status": report.get_status_display().lower()}
         )
         return redirect(report)
-    library = Evidence.objects.filter(agency=report.agency).select_related("stored_file").order_by("title")
+    library = agency_library(report.agency)
     rows = progress_rows(report)
     form = ReportForm(request.POST or None, request.FILES or None, instance=report, rows=rows, library=library)
     conflict: list[tuple[str, Any, Any]] = []
     if request.method == "POST" and form.is_valid():
-        evidence = evidence_with_new_files(request, form, report.agency)
+        files = evidence_with_new_files(agency=report.agency, by=request.user, **form.new_files_input(),
+                                        refused=getattr(request, "upload_errors", []))  # fmt: skip
+        for notice in files.notices:
+            messages.info(request, notice)
         try:
             saved = services.report_update(
                 report=report,
@@ -198,7 +203,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 data=form.service_data(),
                 realisations=form.realisations(),
-                evidence=evidence,
+                evidence=files.evidence,
             )
         except services.ReportConflict as clash:
             conflict = _conflict_rows(form, clash.current)
@@ -209,14 +214,19 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if form.errors:  # a refused file: the report is saved, the form stays open with the reasons
+            if files.errors:  # the report is saved; the form stays open with the reasons beside the file input
                 messages.warning(request, _("The report was saved, but some files were refused."))
-                form = _rebound(request, saved, rows, library, form)
+                data = keep_typed(request.POST, version=saved.version, evidence=saved.evidence.all())
+                report, rows = saved, progress_rows(saved)
+                form = ReportForm(data, instance=saved, rows=rows, library=library)
+                form.is_valid()
             elif request.POST.get("action") == "submit":
                 return _submit(request, saved)
             else:
                 messages.success(request, _("The draft was saved."))
                 return redirect(saved)
+        if files.errors:  # shown again for any reason, the form keeps the refused files' reasons by their input
+            add_service_errors(form, files.errors)
     return render(
         request,
         "reports/report_form.html",
@@ -227,17 +237,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "conflict": conflict,
         },
     )
-
-
-def _rebound(request: HttpRequest, saved: ProgressReport, rows: Any, library: Any, old: ReportForm) -> ReportForm:
-    data = request.POST.copy()
-    data["version"] = str(saved.version)
-    data.setlist("evidence", [str(e.pk) for e in saved.evidence.all()])
-    form = ReportForm(data, instance=saved, rows=progress_rows(saved), library=library)
-    form.is_valid()
-    for message in old.errors.get("new_files", []):
-        form.add_error("new_files", message)
-    return form
 
 
 def _submit(request: HttpRequest, report: ProgressReport) -> HttpResponse:

@@ -20,8 +20,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_carried_no_survives_an_explanation_only_save(live_server, world: World, page: Page) -> None:
     last_year = one_question_cycle(world, "yes_no", LAST_YEAR)
-    last_year = answer_update(answer=last_year, by=world.operator_a, expected_version=last_year.version,
-                              data={"value_bool": False, "narrative": "Belum ada Perbup."})  # fmt: skip
+    last_year = answer_update(
+        answer=last_year,
+        by=world.operator_a,
+        expected_version=last_year.version,
+        data={"value_bool": False, "narrative": "Belum ada Perbup."},
+    )
     answer_verify(answer=answer_submit(answer=last_year, by=world.operator_a), by=world.coordinator)
     cycle = cycle_carry_forward(previous=last_year.cycle, by=world.coordinator, data=THIS_YEAR)
     carried = Answer.objects.get(cycle=cycle)

@@ -18,13 +18,41 @@ from tests.conftest import CYCLE_2023, PDF_BYTES, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+def sheet_row(**cells: object) -> list[object]:
+    """A questionnaire row from its cells by column name; the columns not named stay empty."""
+    return [cells.get(column, "") for column in COLUMNS]
+
+
 ROWS = [
-    ["SG-B-01", "SG", "public-policy", "baseline", 1, "Apakah Masterplan Smart City telah ditetapkan dengan Peraturan "
-     "Bupati?", "Lampirkan Perbup.", "ya/tidak", "", "", "", "", "", "", "ya", 1],
-    ["SG-O-01", "Smart Governance", "", "output", 2, "Apakah Dewan Smart City dan Tim Pelaksana telah ditetapkan "
-     "dengan SK dan bekerja rutin?", "", "level", "", "Belum ada SK", "SK ada", "SK dan rapat sesekali",
-     "Rapat rutin", "Rapat rutin dan dievaluasi", "tidak", 2],
-]  # fmt: skip
+    sheet_row(
+        kode="SG-B-01",
+        dimensi="SG",
+        elemen="public-policy",
+        lensa="baseline",
+        urutan=1,
+        pertanyaan="Apakah Masterplan Smart City telah ditetapkan dengan Peraturan Bupati?",
+        bantuan="Lampirkan Perbup.",
+        jenis="ya/tidak",
+        wajib_bukti="ya",
+        bobot=1,
+    ),
+    sheet_row(
+        kode="SG-O-01",
+        dimensi="Smart Governance",
+        lensa="output",
+        urutan=2,
+        pertanyaan="Apakah Dewan Smart City dan Tim Pelaksana telah ditetapkan dengan SK dan bekerja rutin?",
+        jenis="level",
+        level_1="Belum ada SK",
+        level_2="SK ada",
+        level_3="SK dan rapat sesekali",
+        level_4="Rapat rutin",
+        level_5="Rapat rutin dan dievaluasi",
+        wajib_bukti="tidak",
+        bobot=2,
+    ),
+]
 
 
 def questionnaire_file(path) -> None:
@@ -41,8 +69,8 @@ def questionnaire_file(path) -> None:
 def test_the_evaluation_from_questionnaire_to_score(
     live_server, world: World, page: Page, browser: Browser, tmp_path
 ) -> None:
-    cycle = cycle_create(region=world.region, by=world.coordinator, data={**CYCLE_2023, "internal_deadline":
-                         CYCLE_2023["closes_on"]})  # fmt: skip
+    data = {**CYCLE_2023, "internal_deadline": CYCLE_2023["closes_on"]}
+    cycle = cycle_create(region=world.region, by=world.coordinator, data=data)
     cycle_set_assessors(cycle=cycle, by=world.coordinator, assessors=[world.assessor])
     xlsx, pdf = tmp_path / "kuesioner.xlsx", tmp_path / "Perbup 47 2021.pdf"
     questionnaire_file(xlsx)

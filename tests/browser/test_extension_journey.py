@@ -68,8 +68,8 @@ def test_the_coordinator_extends_the_questionnaire_for_one_skpd(
 
     # The SKPD sees its new date and answers again.
     operator.reload()
-    expect(operator.get_by_test_id("window-open")).to_contain_text("DKISP memperpanjang kuesioner untuk DINKES sampai "
-                                                                   "14 Juni 2023")  # fmt: skip
+    extended = "DKISP memperpanjang kuesioner untuk DINKES sampai 14 Juni 2023"
+    expect(operator.get_by_test_id("window-open")).to_contain_text(extended)
     operator.get_by_role("row", name=re.compile("SG-O-01")).get_by_role("link").click()
     expect(operator.get_by_test_id("window-open")).to_contain_text("sampai 14 Juni 2023")
     operator.get_by_label(re.compile(r"^\s*3 — Kriteria 3")).check()

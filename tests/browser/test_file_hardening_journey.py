@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from masterplan.models import Evidence
+from evidence.models import Evidence
 from smartcity.demo import files
 from tests.browser.conftest import log_in, screenshot
 from tests.conftest import World

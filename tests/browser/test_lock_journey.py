@@ -26,9 +26,13 @@ def test_the_coordinator_locks_a_cycle_that_is_not_ready_with_a_reason(
 ) -> None:
     w = evaluation.world
     # DINKES has answered and DKISP verified; DISDIK's percentage is still an unsubmitted draft.
-    yes_no = answer_update(answer=evaluation.yes_no, by=w.operator_a, expected_version=1,
-                           data={"value_bool": True, "narrative": "Perbup Nomor 47 Tahun 2021."},
-                           evidence=[w.evidence_a])  # fmt: skip
+    yes_no = answer_update(
+        answer=evaluation.yes_no,
+        by=w.operator_a,
+        expected_version=1,
+        data={"value_bool": True, "narrative": "Perbup Nomor 47 Tahun 2021."},
+        evidence=[w.evidence_a],
+    )
     level = answer_update(answer=evaluation.level, by=w.operator_a, expected_version=1, data={"value_level": 3})
     for answer in (yes_no, level):
         answer_verify(answer=answer_submit(answer=answer, by=w.operator_a), by=w.coordinator)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from smartcity.demo import banjar
+from smartcity.demo import people
 
 HEADERS = ("Username", "Password", "Role", "Agency", "Name")
 
@@ -15,15 +15,15 @@ HEADERS = ("Username", "Password", "Role", "Agency", "Name")
 def login_rows() -> list[tuple[str, ...]]:
     """One row per demo login, with the password as it stands now (a changed one is not printed)."""
     users = {
-        u.get_username(): u for u in get_user_model().objects.filter(username__in=[s.username for s in banjar.USERS])
+        u.get_username(): u for u in get_user_model().objects.filter(username__in=[s.username for s in people.USERS])
     }
     rows = []
-    for spec in banjar.USERS:
+    for spec in people.USERS:
         user = users.get(spec.username)
         if user is None:
             shown = "(not loaded)"
-        elif user.check_password(banjar.DEMO_PASSWORD):
-            shown = banjar.DEMO_PASSWORD
+        elif user.check_password(people.DEMO_PASSWORD):
+            shown = people.DEMO_PASSWORD
         else:
             shown = "(changed)"
         agency = spec.agency or "—"
@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = login_rows()
-        self.stdout.write(f"Demo logins for {banjar.REGION['name']}:\n")
+        self.stdout.write(f"Demo logins for {people.REGION['name']}:\n")
         self.stdout.write(render_table(HEADERS, rows))
         if any(row[1] == "(not loaded)" for row in rows):
             self.stdout.write("\nSome demo logins do not exist yet: run `manage.py load_demo` first.")

@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from smartcity.demo import banjar
+from smartcity.demo import loader
 
-# The order and wording of the summary; keys match what banjar.load() counts.
+# The order and wording of the summary; keys match what loader.load() counts.
 SUMMARY = (
     ("regions", "region", "regions"),
     ("agencies", "agency", "agencies"),
@@ -59,5 +59,5 @@ class Command(BaseCommand):
                 "Refusing to load demo logins with a known password while DEBUG is off. "
                 "Set DJANGO_DEBUG=1 or pass --force."
             )
-        counts = banjar.load(stdout=self.stdout if options["verbosity"] >= 2 else None)
+        counts = loader.load(stdout=self.stdout if options["verbosity"] >= 2 else None)
         self.stdout.write(self.style.SUCCESS(summarise(counts)))

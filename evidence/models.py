@@ -1,4 +1,7 @@
-"""The evidence library (bukti dukung): one stored blob per distinct file, described per agency."""
+"""The evidence library (bukti dukung): one stored blob per distinct file, described per agency.
+
+The tables keep the names they had when the library lived in `masterplan` (migrated in place, no copy).
+"""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ class StoredFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "masterplan_storedfile"
         verbose_name = _("stored file")
         verbose_name_plural = _("stored files")
 
@@ -76,6 +80,7 @@ class Evidence(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "masterplan_evidence"
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering: ClassVar = ["-created_at", "-id"]
@@ -89,7 +94,7 @@ class Evidence(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("masterplan:evidence", args=[self.pk])
+        return reverse("evidence:detail", args=[self.pk])
 
     @property
     def is_expired(self) -> bool:

@@ -1,8 +1,6 @@
-"""The evidence library (bukti dukung): upload, describe, find, reuse, download."""
+"""The evidence library (bukti dukung): upload, describe, find, see where used, download."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,20 +15,15 @@ from django.views.decorators.http import require_POST
 from agencies.audit import events_for
 from agencies.models import AGENCY_ROLES, Agency
 from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, agencies_of, can, can_in_region, get_for_user
-from common.downloads import file_response
 from common.forms import add_service_errors
 from common.pagination import paginate
-from masterplan.forms_reports import EvidenceMetadataForm, EvidenceUploadForm
-from masterplan.models import Evidence
-from masterplan.selectors.evidence import evidence_library, evidence_uses, filter_library
-from masterplan.services.evidence import evidence_delete, evidence_update, evidence_upload
+from evidence.downloads import evidence_file_response
+from evidence.forms import EvidenceMetadataForm, EvidenceUploadForm
+from evidence.models import Evidence
+from evidence.selectors import evidence_library, evidence_uses, filter_library
+from evidence.services import already_stored, evidence_delete, evidence_update, evidence_upload
 
 PAGE_SIZE = 25
-
-
-def already_stored(name: str, evidence: Evidence) -> str:
-    return _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.") % {
-        "name": name, "title": evidence.title}  # fmt: skip
 
 
 def _own_agency(request: HttpRequest) -> Agency:
@@ -93,21 +86,20 @@ def upload(request: HttpRequest) -> HttpResponse:
         if added:
             messages.success(request, _("%(n)s file(s) added to the library.") % {"n": len(added)})
         if not refused and not getattr(request, "upload_errors", []):
-            return redirect("masterplan:evidence_library")
+            return redirect("evidence:library")
     return render(request, "evidence/upload.html", {"form": form, "agency": agency})
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file", "agency"), pk=pk)
-    can_change = can(request.user, CHANGE, evidence)
     return render(
         request,
         "evidence/detail.html",
         {
             "evidence": evidence,
             "uses": evidence_uses(user=request.user, evidence=evidence),
-            "can_change": can_change,
+            "can_change": can(request.user, CHANGE, evidence),
             "history": events_for(evidence).select_related("actor")[:20],
         },
     )
@@ -144,37 +136,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect(evidence)
     messages.success(request, _("The evidence was deleted."))
-    return redirect("masterplan:evidence_library")
-
-
-def evidence_with_new_files(request: HttpRequest, form: Any, agency: Agency) -> list[Evidence]:
-    """The form's chosen library entries plus its newly uploaded files, stored in `agency`'s library.
-
-    Shared by every form that takes evidence (reports, evaluation answers): a refused file becomes an error on
-    the `new_files` field naming the file, and the other files and fields go on.
-    """
-    chosen = list(form.cleaned_data["evidence"])
-    for problem in getattr(request, "upload_errors", []):
-        form.add_error("new_files", problem)
-    for upload_file in form.cleaned_data.get("new_files") or []:
-        try:
-            result = evidence_upload(agency=agency, by=request.user, upload=upload_file,
-                                     data={"kind": form.cleaned_data["new_files_kind"]})  # fmt: skip
-        except ValidationError as error:
-            form.add_error("new_files", error)
-            continue
-        if not result.created:
-            messages.info(request, already_stored(upload_file.name, result.evidence))
-        if result.evidence not in chosen:
-            chosen.append(result.evidence)
-    return chosen
-
-
-def evidence_file_response(request: HttpRequest, evidence: Evidence, *, inline: bool = False) -> HttpResponseBase:
-    """A library entry's bytes (permission already checked): its uploaded name's stem, its detected type."""
-    stored = evidence.stored_file
-    return file_response(request, stored.file, content_type=stored.content_type, name=evidence.original_name,
-                         reference=f"sha256 {stored.sha256}", inline=inline)  # fmt: skip
+    return redirect("evidence:library")
 
 
 @login_required

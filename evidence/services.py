@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency
 from common.uploads import Inspected, inspect_upload
-from masterplan.models import Evidence, StoredFile
+from evidence import registry
+from evidence.models import Evidence, StoredFile
 
 Actor = AbstractBaseUser | None
 EVIDENCE_FIELDS = ("title", "kind", "document_number", "document_date", "issuer", "valid_until")
@@ -25,6 +27,11 @@ EVIDENCE_FIELDS = ("title", "kind", "document_number", "document_date", "issuer"
 class UploadResult:
     evidence: Evidence
     created: bool  # False: this agency's library already had these exact bytes (`evidence` is that entry)
+
+
+def already_stored(name: str, evidence: Evidence) -> str:
+    return _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.") % {
+        "name": name, "title": evidence.title}  # fmt: skip
 
 
 def _stored_file_for(upload: UploadedFile, inspected: Inspected) -> StoredFile:
@@ -72,6 +79,48 @@ def evidence_upload(
     return UploadResult(evidence, created=True)
 
 
+@dataclass(frozen=True)
+class NewFiles:
+    """What a form's evidence fields came to once its new files went into the library."""
+
+    evidence: list[Evidence]  # the chosen library entries, then each newly stored (or already stored) file
+    notices: list[str] = field(default_factory=list)  # "already in your library" notes for the page
+    errors: ValidationError | None = None  # the refused files, keyed by the form's file field
+
+
+def evidence_with_new_files(
+    *,
+    agency: Agency,
+    by: Actor,
+    uploads: Iterable[UploadedFile],
+    kind: str,
+    chosen: Iterable[Evidence],
+    refused: Sequence[str] = (),
+    field: str = "new_files",
+) -> NewFiles:
+    """Put a form's new uploads into `agency`'s library and return them with the entries it chose.
+
+    Every form that takes evidence (progress reports, evaluation answers) goes through here. Each file is its own
+    upload (its own transaction): a refused one does not stop the others, and its reason comes back in `errors`
+    under `field`, with the files the upload handler already refused (`refused`), for the form to show beside
+    its file input while the rest of the form is saved.
+    """
+    evidence = list(chosen)
+    notices: list[str] = []
+    problems = list(refused)
+    for upload in uploads:
+        try:
+            result = evidence_upload(agency=agency, by=by, upload=upload, data={"kind": kind})
+        except ValidationError as error:
+            problems.extend(error.messages)
+            continue
+        if not result.created:
+            notices.append(already_stored(upload.name or "", result.evidence))
+        if result.evidence not in evidence:
+            evidence.append(result.evidence)
+    return NewFiles(evidence, notices, ValidationError({field: problems}) if problems else None)
+
+
 @transaction.atomic
 def evidence_update(*, evidence: Evidence, by: Actor, data: Mapping[str, Any]) -> Evidence:
     changes = apply_changes(evidence, {k: v for k, v in data.items() if k in EVIDENCE_FIELDS})
@@ -84,11 +133,27 @@ def evidence_update(*, evidence: Evidence, by: Actor, data: Mapping[str, Any]) -
     return evidence
 
 
+def uses_of(evidence: Evidence) -> list[str]:
+    """The kinds of object (registered link labels) that use this entry: one query per registered link model."""
+    return [str(link.label) for link in registry.registered() if link.links_to(evidence).exists()]
+
+
+def _refuse_used(uses: Sequence[str]) -> ValidationError:
+    return ValidationError(
+        _("This evidence is still used: %(uses)s. Remove it there first; then it can be deleted.")
+        % {"uses": ", ".join(uses)}
+    )
+
+
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, by: Actor) -> None:
     """Remove an unused entry; the stored bytes go too when no library uses them any more."""
-    if evidence.report_links.exists():
-        raise ValidationError(_("This evidence is used in a report and cannot be deleted."))
+    # The row lock makes a link being added at this moment either commit first (and be seen below) or wait for
+    # the delete and then fail on the foreign key, so a used file is never deleted.
+    evidence = Evidence.objects.select_for_update().select_related("stored_file", "agency__region").get(pk=evidence.pk)
+    uses = uses_of(evidence)
+    if uses:
+        raise _refuse_used(uses)
     stored = evidence.stored_file
     audit_record(
         actor=by,
@@ -97,7 +162,12 @@ def evidence_delete(*, evidence: Evidence, by: Actor) -> None:
         region=evidence.agency.region,
         changes={"title": evidence.title, "file": evidence.original_name},
     )
-    evidence.delete()
+    try:
+        with transaction.atomic():
+            evidence.delete()
+    except (ProtectedError, RestrictedError) as error:
+        # A link model that nobody registered still protects the row: refuse rather than fail.
+        raise _refuse_used(sorted({str(o._meta.verbose_name) for o in error.args[1]})) from error
     if not stored.evidence.exists():
         name, storage = stored.file.name, stored.file.storage
         stored.delete()

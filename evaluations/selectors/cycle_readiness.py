@@ -1,14 +1,11 @@
-"""Reads for the evaluation: questionnaires by dimension, the readiness check, results with last year's."""
+"""What still stops a cycle from being ready to lock, per SKPD and per dimension, counted by the database."""
 
 from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import reduce
-from typing import NamedTuple
 
 from django.db import models
 from django.db.models import (
@@ -20,7 +17,6 @@ from django.db.models import (
     Func,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -31,57 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Replace, Trim
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Region
-from agencies.permissions import User, visible
-from common.queries import related_count
-from evaluations.models import (
-    Answer,
-    AnswerEvidence,
-    Assignment,
-    EvaluationCycle,
-    Lens,
-    Question,
-    Score,
-    WindowExtension,
-)
-from evaluations.scoring import Indices, ScoredItem, compute_indices
-from masterplan.models import Dimension, Evidence
-
-
-def cycles_for(*, user: User, region: Region) -> QuerySet[EvaluationCycle]:
-    return visible(user, EvaluationCycle.objects.filter(region=region)).select_related("questionnaire")
-
-
-def _with_evidence_count(answers: QuerySet[Answer]) -> QuerySet[Answer]:
-    return answers.annotate(evidence_count=related_count(AnswerEvidence, "answer"))
-
-
-def answer_rows(*, user: User, cycle: EvaluationCycle) -> QuerySet[Answer]:
-    """The cycle's answers the user may see, with what a list row shows (constant queries)."""
-    deadlines = Assignment.objects.filter(cycle=cycle, question=OuterRef("question")).values("deadline")[:1]
-    return _with_evidence_count(
-        visible(user, Answer.objects.filter(cycle=cycle))
-        .select_related("question__dimension", "question__element", "agency", "carried_from__cycle")
-        .annotate(deadline=Subquery(deadlines))
-        .order_by("question__dimension__order", "question__order", "question__code")
-    )
-
-
-def group_by_dimension(answers: list[Answer]) -> list[tuple[Dimension, list[Answer]]]:
-    groups: dict[int, tuple[Dimension, list[Answer]]] = {}
-    for answer in answers:
-        dimension = answer.question.dimension
-        groups.setdefault(dimension.pk, (dimension, []))[1].append(answer)
-    return sorted(groups.values(), key=lambda pair: pair[0].order)
-
-
-def answer_detail_queryset() -> QuerySet[Answer]:
-    return Answer.objects.select_related(
-        "cycle__region", "question__dimension", "question__element", "agency", "carried_from__cycle", "verified_by"
-    ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("stored_file").order_by("title")))
-
-
-# --- Readiness --------------------------------------------------------------------------------------------
+from evaluations.models import Answer, AnswerEvidence, Assignment, EvaluationCycle, Question, WindowExtension
+from masterplan.models import Dimension
 
 
 class Problem(models.TextChoices):
@@ -215,11 +162,11 @@ class Readiness:
 
     def summary(self) -> dict[str, object]:
         """What the lock's audit event keeps of the readiness at that moment (the non-zero counts)."""
-        return {
-            "readiness": self.light, "answers": self.answers,
-            **({"unassigned": self.unassigned} if self.unassigned else {}),
-            **{problem: n for problem, n in self.totals.items() if n},
-        }  # fmt: skip
+        summary: dict[str, object] = {"readiness": self.light, "answers": self.answers}
+        if self.unassigned:
+            summary["unassigned"] = self.unassigned
+        summary.update({problem: n for problem, n in self.totals.items() if n})
+        return summary
 
 
 def _answered() -> Q:
@@ -265,10 +212,8 @@ def _readiness_answers(cycle: EvaluationCycle, today: dt.date) -> tuple[QuerySet
 
 
 def _counted(answers: QuerySet[Answer], conditions: dict[str, Q], *group: str) -> QuerySet:
-    return (
-        answers.order_by().values(*group)
-        .annotate(total=Count("pk"), **{f"n_{p}": Count("pk", filter=q) for p, q in conditions.items()})
-    )  # fmt: skip
+    counts = {f"n_{problem}": Count("pk", filter=condition) for problem, condition in conditions.items()}
+    return answers.order_by().values(*group).annotate(total=Count("pk"), **counts)
 
 
 def readiness(*, cycle: EvaluationCycle, today: dt.date) -> Readiness:
@@ -289,13 +234,17 @@ def readiness(*, cycle: EvaluationCycle, today: dt.date) -> Readiness:
         line = ReadinessLine(dimension.name, dimension.code, total=row["total"])
         line.counts = {p: row[f"n_{p}"] for p in PROBLEMS}
         lines["dimension"][line.key] = line
-    flags = {f"is_{p}": Case(When(q, then=True), default=False, output_field=BooleanField())
-             for p, q in conditions.items()}  # fmt: skip
+    flags = {
+        f"is_{problem}": Case(When(condition, then=True), default=False, output_field=BooleanField())
+        for problem, condition in conditions.items()
+    }
+    any_problem = reduce(operator.or_, conditions.values())
     problem_rows = (
-        answers.filter(reduce(operator.or_, conditions.values())).annotate(**flags)
+        answers.filter(any_problem)
+        .annotate(**flags)
         .values("pk", "question__code", "question__dimension__code", "agency__acronym", *flags)
         .order_by("agency__acronym", "question__dimension__order", "question__order", "question__code")
-    )  # fmt: skip
+    )
     carried_year = cycle.previous.year if cycle.previous_id else None
     labels = {problem: _problem_label(problem, carried_year) for problem in PROBLEMS}
     for row in problem_rows:
@@ -306,10 +255,9 @@ def readiness(*, cycle: EvaluationCycle, today: dt.date) -> Readiness:
                 lines["dimension"][row["question__dimension__code"]].items.append(item)
     unassigned = 0
     if cycle.questionnaire_id:
-        unassigned = (
-            Question.objects.filter(questionnaire_id=cycle.questionnaire_id)
-            .exclude(pk__in=Answer.objects.filter(cycle=cycle).values("question_id")).count()
-        )  # fmt: skip
+        answered = Answer.objects.filter(cycle=cycle).values("question_id")
+        questions = Question.objects.filter(questionnaire_id=cycle.questionnaire_id)
+        unassigned = questions.exclude(pk__in=answered).count()
     extended = WindowExtension.objects.filter(cycle=cycle).aggregate(latest=Max("closes_on"))["latest"]
     order = {d.code: d.order for d in dimensions.values()}
     return Readiness(
@@ -320,115 +268,3 @@ def readiness(*, cycle: EvaluationCycle, today: dt.date) -> Readiness:
         closes_on=max(cycle.closes_on, extended) if extended else cycle.closes_on,
         carried_year=carried_year,
     )
-
-
-# --- Results ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Results:
-    computed: Indices
-    official: dict[str, Decimal | None] | None  # final and per lens/dimension from the result letter
-
-
-def cycle_indices(cycle: EvaluationCycle) -> Indices:
-    """The indices from the assessors' scores (two queries)."""
-    if cycle.questionnaire_id is None:
-        return compute_indices(weights=cycle.weights, items=[])
-    scores = dict(Score.objects.filter(cycle=cycle).values_list("question_id", "value"))
-    questions = Question.objects.filter(questionnaire_id=cycle.questionnaire_id).select_related("dimension")
-    items = [ScoredItem(q.dimension.code, q.lens, q.weight, scores.get(q.pk)) for q in questions]
-    return compute_indices(weights=cycle.weights, items=items)
-
-
-def previous_cycle(cycle: EvaluationCycle) -> EvaluationCycle | None:
-    """Last year's comparable cycle: the one carried from, else the region's latest earlier one."""
-    if cycle.previous_id:
-        return cycle.previous
-    return EvaluationCycle.objects.filter(region=cycle.region, year__lt=cycle.year).order_by("-year", "-pk").first()
-
-
-def headline(cycle: EvaluationCycle) -> dict[str, object]:
-    """Final, per-lens and per-dimension figures of a cycle: the official letter's where entered.
-
-    Figures computed from an unfinished assessment are `provisional`: pages say so, with the coverage, and
-    never present them as the final index.
-    """
-    official = getattr(cycle, "official_result", None)
-    computed = cycle_indices(cycle)
-    if official is not None:
-        return {
-            "source": "official",
-            "final": official.final_index,
-            "by_lens": {lens: _dec(official.lens_indices.get(lens)) for lens in Lens.values},
-            "by_dimension": {k: _dec(v) for k, v in official.dimension_indices.items()},
-            "computed": computed,
-            "provisional": False,
-        }
-    return {"source": "computed", "final": computed.final, "by_lens": computed.by_lens,
-            "by_dimension": computed.by_dimension, "computed": computed,
-            "provisional": not computed.complete}  # fmt: skip
-
-
-def _dec(value: object) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
-
-
-class AssessmentRow(NamedTuple):
-    question: Question
-    answer: Answer | None
-    score: Score | None
-
-    @property
-    def changed_since_scored(self) -> bool:
-        """The SKPD changed the answer after this score was saved (the cycle was unlocked in between)."""
-        return (
-            self.answer is not None
-            and self.score is not None
-            and self.score.answer_version is not None
-            and self.answer.version > self.score.answer_version
-        )
-
-
-def assessment_rows(cycle: EvaluationCycle, dimension: Dimension) -> list[AssessmentRow]:
-    """The questions of one dimension with their answer (and evidence) and current score (four queries)."""
-    questions = list(
-        Question.objects.filter(questionnaire_id=cycle.questionnaire_id, dimension=dimension)
-        .select_related("element").order_by("order", "code")
-    )  # fmt: skip
-    answers = {
-        a.question_id: a for a in Answer.objects.filter(cycle=cycle, question__in=questions)
-        .select_related("agency", "carried_from__cycle")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("stored_file")))
-    }  # fmt: skip
-    scores = {s.question_id: s for s in Score.objects.filter(cycle=cycle, question__in=questions)}
-    for question in questions:
-        if question.pk in answers:
-            answers[question.pk].question = question  # the templates read the kind through the answer
-    return [AssessmentRow(q, answers.get(q.pk), scores.get(q.pk)) for q in questions]
-
-
-def changed_since_scored(cycle: EvaluationCycle) -> dict[str, list[str]]:
-    """{dimension code: [question codes]} whose answer changed after it was scored (one query)."""
-    newer = Answer.objects.filter(cycle=cycle, question=OuterRef("question"), version__gt=OuterRef("answer_version"))
-    rows = (
-        Score.objects.filter(cycle=cycle, answer_version__isnull=False).filter(Exists(newer))
-        .order_by("question__dimension__order", "question__order", "question__code")
-        .values_list("question__dimension__code", "question__code")
-    )  # fmt: skip
-    changed: dict[str, list[str]] = defaultdict(list)
-    for dimension, code in rows:
-        changed[dimension].append(code)
-    return dict(changed)
-
-
-def assessment_progress(cycle: EvaluationCycle) -> dict[str, tuple[int, int]]:
-    """{dimension code: (scored, total)} for the assessor's overview."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    scored = set(Score.objects.filter(cycle=cycle).values_list("question_id", flat=True))
-    for pk, code in Question.objects.filter(questionnaire_id=cycle.questionnaire_id).values_list(
-        "pk", "dimension__code"
-    ):
-        totals[code][1] += 1
-        totals[code][0] += pk in scored
-    return {code: (s, t) for code, (s, t) in totals.items()}

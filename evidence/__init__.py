@@ -1,0 +1,1 @@
+"""The evidence library (bukti dukung): stored files, library entries, and where each one is used."""

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvidenceConfig(AppConfig):
+    name = "evidence"
+    verbose_name = _("Evidence library")
+
+    def ready(self) -> None:
+        from evidence import rules  # noqa: F401  (registers permission rules and audit labels)
