@@ -175,9 +175,18 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("action", "actor_label", "target_label", "reason")
     date_hierarchy = "created_at"
     readonly_fields = (
-        "created_at", "actor", "actor_label", "region", "action", "target_type", "target_id", "target_label",
-        "changes", "reason", "ip_address",
-    )  # fmt: skip
+        "created_at",
+        "actor",
+        "actor_label",
+        "region",
+        "action",
+        "target_type",
+        "target_id",
+        "target_label",
+        "changes",
+        "reason",
+        "ip_address",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -14,6 +14,11 @@ class EvaluationsConfig(AppConfig):
         from evidence.registry import register
 
         # The library lists, and refuses to delete, evidence that an evaluation answer cites.
-        register(AnswerEvidence, evidence_field="evidence", label=_("Evaluation answer"), owner_of="answer",
-                 select_related=("answer__question", "answer__cycle", "answer__agency"),
-                 describe=lambda a: f"{a.question.code} · {a.cycle} · {a.agency.acronym}")  # fmt: skip
+        register(
+            AnswerEvidence,
+            evidence_field="evidence",
+            label=_("Evaluation answer"),
+            owner_of="answer",
+            select_related=("answer__question", "answer__cycle", "answer__agency"),
+            describe=lambda a: f"{a.question.code} · {a.cycle} · {a.agency.acronym}",
+        )

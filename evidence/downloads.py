@@ -13,5 +13,11 @@ from evidence.models import Evidence
 def evidence_file_response(request: HttpRequest, evidence: Evidence, *, inline: bool = False) -> HttpResponseBase:
     """A library entry's bytes (permission already checked): its uploaded name's stem, its detected type."""
     stored = evidence.stored_file
-    return file_response(request, stored.file, content_type=stored.content_type, name=evidence.original_name,
-                         reference=f"sha256 {stored.sha256}", inline=inline)  # fmt: skip
+    return file_response(
+        request,
+        stored.file,
+        content_type=stored.content_type,
+        name=evidence.original_name,
+        reference=f"sha256 {stored.sha256}",
+        inline=inline,
+    )

@@ -31,7 +31,9 @@ class UploadResult:
 
 def already_stored(name: str, evidence: Evidence) -> str:
     return _("“%(name)s” is already in your library as “%(title)s”; it was not stored again.") % {
-        "name": name, "title": evidence.title}  # fmt: skip
+        "name": name,
+        "title": evidence.title,
+    }
 
 
 def _stored_file_for(upload: UploadedFile, inspected: Inspected) -> StoredFile:

@@ -78,9 +78,20 @@ class ProgrammeAdminForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = (
-            "masterplan", "code", "element", "name", "description", "term", "is_quick_win", "lead_agency",
-            "supporting_agencies", "start_year", "end_year", "funding_sources", "status",
-        )  # fmt: skip
+            "masterplan",
+            "code",
+            "element",
+            "name",
+            "description",
+            "term",
+            "is_quick_win",
+            "lead_agency",
+            "supporting_agencies",
+            "start_year",
+            "end_year",
+            "funding_sources",
+            "status",
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

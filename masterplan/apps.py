@@ -14,5 +14,10 @@ class MasterplanConfig(AppConfig):
         from masterplan.models import ReportEvidence
 
         # The library lists, and refuses to delete, evidence that a report cites.
-        register(ReportEvidence, evidence_field="evidence", label=_("Progress report"), owner_of="report",
-                 select_related=("report__programme", "report__agency"))  # fmt: skip
+        register(
+            ReportEvidence,
+            evidence_field="evidence",
+            label=_("Progress report"),
+            owner_of="report",
+            select_related=("report__programme", "report__agency"),
+        )

@@ -121,9 +121,21 @@ class ProgrammeResource(AuditedResource):
         model = Programme
         name = _("Programmes (by region, masterplan title and code)")
         fields = (
-            "region", "masterplan", "code", "element", "name", "description", "term", "is_quick_win",
-            "lead_agency", "supporting_agencies", "start_year", "end_year", "funding_sources", "status",
-        )  # fmt: skip
+            "region",
+            "masterplan",
+            "code",
+            "element",
+            "name",
+            "description",
+            "term",
+            "is_quick_win",
+            "lead_agency",
+            "supporting_agencies",
+            "start_year",
+            "end_year",
+            "funding_sources",
+            "status",
+        )
         export_order = fields
         import_id_fields = ("masterplan", "code")
 

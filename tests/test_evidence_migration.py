@@ -70,14 +70,24 @@ def test_an_old_database_upgrades_with_its_rows_links_history_and_files(
     sha256 = hashlib.sha256(CONTENT).hexdigest()
     stored = OldStoredFile(sha256=sha256, size=len(CONTENT), content_type="application/pdf", extension=".pdf")
     stored.file.save(f"{sha256}.pdf", ContentFile(CONTENT), save=True)
-    entry = OldEvidence.objects.create(agency_id=w.agency_a.pk, title="Perbup Smart City", kind="perbup",
-                                       stored_file=stored, original_name="Perbup 12 2021.pdf",
-                                       uploaded_by_id=w.operator_a.pk)  # fmt: skip
+    entry = OldEvidence.objects.create(
+        agency_id=w.agency_a.pk,
+        title="Perbup Smart City",
+        kind="perbup",
+        stored_file=stored,
+        original_name="Perbup 12 2021.pdf",
+        uploaded_by_id=w.operator_a.pk,
+    )
     OldReportEvidence.objects.create(report_id=w.report_a.pk, evidence=entry)
     OldAnswerEvidence.objects.create(answer_id=evaluation.yes_no.pk, evidence=entry)
     old_type = OldContentType.objects.get(app_label="masterplan", model="evidence")
-    OldAuditEvent.objects.create(action="evidence.uploaded", target_type=old_type, target_id=str(entry.pk),
-                                 target_label=entry.title, region_id=w.region.pk)  # fmt: skip
+    OldAuditEvent.objects.create(
+        action="evidence.uploaded",
+        target_type=old_type,
+        target_id=str(entry.pk),
+        target_label=entry.title,
+        region_id=w.region.pk,
+    )
     # post_migrate of a `migrate` that stopped before the move made an empty content type for the new label,
     # and someone gave a group one of its permissions: the move folds it into the old one.
     early = OldContentType.objects.create(app_label="evidence", model="evidence")
@@ -88,8 +98,11 @@ def test_an_old_database_upgrades_with_its_rows_links_history_and_files(
     migrate(latest())
 
     moved = Evidence.objects.select_related("stored_file").get(pk=entry.pk)
-    assert (moved.title, moved.agency_id, moved.original_name) == ("Perbup Smart City", w.agency_a.pk,
-                                                                    "Perbup 12 2021.pdf")  # fmt: skip
+    assert (moved.title, moved.agency_id, moved.original_name) == (
+        "Perbup Smart City",
+        w.agency_a.pk,
+        "Perbup 12 2021.pdf",
+    )
     assert moved.stored_file == StoredFile.objects.get(sha256=sha256)
     assert moved.stored_file.file.read() == CONTENT
     assert ReportEvidence.objects.get(report=w.report_a, evidence=moved).evidence.stored_file_id == stored.pk
@@ -110,5 +123,7 @@ def test_an_old_database_upgrades_with_its_rows_links_history_and_files(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == CONTENT
     page = client_for(w.operator_a).get(moved.get_absolute_url())
-    assert [use.url for use in page.context["uses"]] == [w.report_a.get_absolute_url(),
-                                                         evaluation.yes_no.get_absolute_url()]  # fmt: skip
+    assert [use.url for use in page.context["uses"]] == [
+        w.report_a.get_absolute_url(),
+        evaluation.yes_no.get_absolute_url(),
+    ]

@@ -73,8 +73,13 @@ def test_the_detail_page_lists_every_use_the_user_may_see(evaluation: Evaluation
 
 def test_an_owner_given_as_a_callable_is_filtered_by_the_policy_too(world: World, monkeypatch) -> None:
     monkeypatch.setattr(registry, "_links", {})
-    registry.register(ReportEvidence, evidence_field="evidence", label="Laporan", owner_of=lambda link: link.report,
-                      select_related=("report__programme", "report__agency"))  # fmt: skip
+    registry.register(
+        ReportEvidence,
+        evidence_field="evidence",
+        label="Laporan",
+        owner_of=lambda link: link.report,
+        select_related=("report__programme", "report__agency"),
+    )
     [use] = evidence_uses(user=world.operator_a, evidence=world.evidence_a)
     assert use.url == world.report_a.get_absolute_url()
     assert evidence_uses(user=world.operator_b, evidence=world.evidence_a) == []
@@ -198,9 +203,17 @@ def test_a_refused_file_on_an_answer_stays_on_the_form_with_what_was_typed(evalu
     client = client_for(evaluation.world.operator_a)
     url = reverse("evaluations:answer_edit", args=[evaluation.level.pk])
     typed = "Penjelasan yang baru saja diketik."
-    response = client.post(url, {"version": 1, "value": "4", "narrative": typed, "new_files_kind": "sk",
-                                 "new_files": [upload("evil.pdf", EXE), upload("SK.pdf", NOTICE_PDF)],
-                                 "action": "save"})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "version": 1,
+            "value": "4",
+            "narrative": typed,
+            "new_files_kind": "sk",
+            "new_files": [upload("evil.pdf", EXE), upload("SK.pdf", NOTICE_PDF)],
+            "action": "save",
+        },
+    )
     assert response.status_code == 200  # it used to redirect, and the reason and the text were gone
     form = response.context["form"]
     assert "evil.pdf" in " ".join(form.errors["new_files"]) and set(form.errors) == {"new_files"}
@@ -216,8 +229,10 @@ def test_a_refused_file_on_an_answer_stays_on_the_form_with_what_was_typed(evalu
 def test_reports_and_answers_show_one_evidence_fieldset(evaluation: Evaluation) -> None:
     w = evaluation.world
     client = client_for(w.operator_a)
-    for url in (reverse("masterplan:report_edit", args=[w.report_a.pk]),
-                reverse("evaluations:answer_edit", args=[evaluation.level.pk])):  # fmt: skip
+    for url in (
+        reverse("masterplan:report_edit", args=[w.report_a.pk]),
+        reverse("evaluations:answer_edit", args=[evaluation.level.pk]),
+    ):
         html = client.get(url).content.decode()
         assert html.count('data-testid="evidence-fieldset"') == 1, url
         assert 'name="new_files"' in html and 'name="new_files_kind"' in html
@@ -234,8 +249,10 @@ def test_a_short_reason_gets_the_same_message_for_reports_and_answers(evaluation
     answer_submit(answer=evaluation.yes_no, by=w.operator_a)
     client = client_for(w.coordinator)
     messages = []
-    for url in (reverse("masterplan:report_return", args=[w.report_a.pk]),
-                reverse("evaluations:answer_return", args=[evaluation.yes_no.pk])):  # fmt: skip
+    for url in (
+        reverse("masterplan:report_return", args=[w.report_a.pk]),
+        reverse("evaluations:answer_return", args=[evaluation.yes_no.pk]),
+    ):
         response = client.post(url, {"reason": "  kurang  "})
         assert response.status_code == 200
         messages.append(response.context["form"].errors["reason"])

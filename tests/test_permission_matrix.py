@@ -164,8 +164,13 @@ def _extension_a(ev: Any) -> Any:
 
     from evaluations.services.windows import extension_grant
 
-    return extension_grant(cycle=ev.cycle, agency=ev.world.agency_a, closes_on=dt.date(2023, 6, 14),
-                           reason="Data survei belum lengkap.", by=ev.world.coordinator)  # fmt: skip
+    return extension_grant(
+        cycle=ev.cycle,
+        agency=ev.world.agency_a,
+        closes_on=dt.date(2023, 6, 14),
+        reason="Data survei belum lengkap.",
+        by=ev.world.coordinator,
+    )
 
 
 EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {

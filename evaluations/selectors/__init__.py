@@ -22,7 +22,6 @@ from evaluations.selectors.cycle_readiness import (
 )
 from evaluations.selectors.results import (
     AssessmentRow,
-    Results,
     assessment_progress,
     assessment_rows,
     changed_since_scored,
@@ -40,7 +39,6 @@ __all__ = [
     "Readiness",
     "ReadinessItem",
     "ReadinessLine",
-    "Results",
     "answer_detail_queryset",
     "answer_rows",
     "assessment_progress",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -13,12 +12,6 @@ from evaluations.models import Answer, EvaluationCycle, Lens, Question, Score
 from evaluations.scoring import Indices, ScoredItem, compute_indices
 from evidence.models import Evidence
 from masterplan.models import Dimension
-
-
-@dataclass
-class Results:
-    computed: Indices
-    official: dict[str, Decimal | None] | None  # final and per lens/dimension from the result letter
 
 
 def cycle_indices(cycle: EvaluationCycle) -> Indices:

@@ -34,8 +34,11 @@ def my_questions(request: HttpRequest) -> HttpResponse:
     agencies = agencies_of(request.user, AGENCY_ROLES, region=request.region) if request.region else []
     if not agencies:
         raise PermissionDenied
-    cycles = list(EvaluationCycle.objects.filter(region=request.region, answers__agency__in=agencies).distinct()
-                  .order_by("-year", "-opens_on"))  # fmt: skip
+    cycles = list(
+        EvaluationCycle.objects.filter(region=request.region, answers__agency__in=agencies)
+        .distinct()
+        .order_by("-year", "-opens_on")
+    )
     wanted = request.GET.get("siklus", "")
     chosen = next((c for c in cycles if str(c.pk) == wanted), cycles[0] if cycles else None)
     groups, agency_windows = [], {}
@@ -48,10 +51,17 @@ def my_questions(request: HttpRequest) -> HttpResponse:
         editable = set(scoped(request.user, CHANGE, Answer.objects.filter(cycle=chosen)).values_list("pk", flat=True))
         for answer in answers:
             answer.can_edit = answer.pk in editable
-    return render(request, "evaluations/my_questions.html", {
-        "cycles": cycles, "cycle": chosen, "groups": groups, "today": timezone.localdate(),
-        "windows": list(agency_windows.values()),
-    })  # fmt: skip
+    return render(
+        request,
+        "evaluations/my_questions.html",
+        {
+            "cycles": cycles,
+            "cycle": chosen,
+            "groups": groups,
+            "today": timezone.localdate(),
+            "windows": list(agency_windows.values()),
+        },
+    )
 
 
 @login_required
@@ -60,15 +70,19 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The window notice is for the SKPD's own staff, also (above all) once it has closed.
     staff = roles_allow(request.user, CHANGE, answer)
     window = windows.window_for(cycle=answer.cycle, agency=answer.agency, today=windows.today()) if staff else None
-    return render(request, "evaluations/answer_detail.html", {
-        "answer": answer,
-        "window": window,
-        "can_edit": can(request.user, CHANGE, answer),
-        "can_review": not answer.cycle.is_locked and can(request.user, REVIEW, answer),
-        "problems": services.answer_problems(answer) if answer.is_editable else [],
-        "reason_form": ReasonForm(),
-        "history": events_for(answer).select_related("actor")[:10],
-    })  # fmt: skip
+    return render(
+        request,
+        "evaluations/answer_detail.html",
+        {
+            "answer": answer,
+            "window": window,
+            "can_edit": can(request.user, CHANGE, answer),
+            "can_review": not answer.cycle.is_locked and can(request.user, REVIEW, answer),
+            "problems": services.answer_problems(answer) if answer.is_editable else [],
+            "reason_form": ReasonForm(),
+            "history": events_for(answer).select_related("actor")[:10],
+        },
+    )
 
 
 @login_required
@@ -86,15 +100,22 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST or None, request.FILES or None, instance=answer, library=library)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        files = evidence_with_new_files(agency=answer.agency, by=request.user, **form.new_files_input(),
-                                        refused=getattr(request, "upload_errors", []))  # fmt: skip
+        files = evidence_with_new_files(
+            agency=answer.agency,
+            by=request.user,
+            **form.new_files_input(),
+            refused=getattr(request, "upload_errors", []),
+        )
         for notice in files.notices:
             messages.info(request, notice)
         try:
             saved = services.answer_update(
-                answer=answer, by=request.user, expected_version=form.cleaned_data["version"],
-                data=form.service_data(), evidence=files.evidence,
-            )  # fmt: skip
+                answer=answer,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                data=form.service_data(),
+                evidence=files.evidence,
+            )
         except services.AnswerConflict as clash:
             conflict = True
             data = request.POST.copy()
@@ -117,14 +138,25 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(saved)
         if files.errors:  # shown again for any reason, the form keeps the refused files' reasons by their input
             add_service_errors(form, files.errors)
-    return render(request, "evaluations/answer_form.html", {
-        "form": form, "answer": answer, "conflict": conflict, "window": window,
-    })  # fmt: skip
+    return render(
+        request,
+        "evaluations/answer_form.html",
+        {
+            "form": form,
+            "answer": answer,
+            "conflict": conflict,
+            "window": window,
+        },
+    )
 
 
 def _submit(request: HttpRequest, answer: Answer) -> HttpResponse:
-    return act_and_redirect(request, lambda: services.answer_submit(answer=answer, by=request.user),
-                            success=_("The answer was submitted to DKISP."), to=answer)  # fmt: skip
+    return act_and_redirect(
+        request,
+        lambda: services.answer_submit(answer=answer, by=request.user),
+        success=_("The answer was submitted to DKISP."),
+        to=answer,
+    )
 
 
 @login_required
@@ -137,8 +169,12 @@ def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer_verify(request: HttpRequest, pk: int) -> HttpResponse:
     answer = get_answer(request, pk, REVIEW)
-    return act_and_redirect(request, lambda: services.answer_verify(answer=answer, by=request.user),
-                            success=_("The answer was verified."), to=answer)  # fmt: skip
+    return act_and_redirect(
+        request,
+        lambda: services.answer_verify(answer=answer, by=request.user),
+        success=_("The answer was verified."),
+        to=answer,
+    )
 
 
 @login_required

@@ -250,29 +250,43 @@ def _send_back(
     """Hand a report back to its SKPD with a reason (a return of a submitted one, a reopening of an approved one)."""
     reason = clean_reason(reason)
     report = _transition(
-        report, from_states=[from_state], to=Status.RETURNED, by=by,
-        decided_at=timezone.now(), decided_by=by, return_reason=reason,
-    )  # fmt: skip
+        report,
+        from_states=[from_state],
+        to=Status.RETURNED,
+        by=by,
+        decided_at=timezone.now(),
+        decided_by=by,
+        return_reason=reason,
+    )
     audit_record(
-        actor=by, action=action, target=report, region=_region(report),
-        changes={"status": [from_state, Status.RETURNED]}, reason=reason,
-    )  # fmt: skip
-    notify(template=template, recipients=agency_emails(report.agency),
-           context={"report": report, "actor": by, "reason": reason})  # fmt: skip
+        actor=by,
+        action=action,
+        target=report,
+        region=_region(report),
+        changes={"status": [from_state, Status.RETURNED]},
+        reason=reason,
+    )
+    notify(
+        template=template,
+        recipients=agency_emails(report.agency),
+        context={"report": report, "actor": by, "reason": reason},
+    )
     return report
 
 
 @transaction.atomic
 def report_return(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
-    return _send_back(report, by=by, reason=reason, from_state=Status.SUBMITTED, action="report.returned",
-                      template="report_returned")  # fmt: skip
+    return _send_back(
+        report, by=by, reason=reason, from_state=Status.SUBMITTED, action="report.returned", template="report_returned"
+    )
 
 
 @transaction.atomic
 def report_reopen(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
     """Unlock an approved report for correction; it goes back to the SKPD as returned."""
-    return _send_back(report, by=by, reason=reason, from_state=Status.APPROVED, action="report.reopened",
-                      template="report_reopened")  # fmt: skip
+    return _send_back(
+        report, by=by, reason=reason, from_state=Status.APPROVED, action="report.reopened", template="report_reopened"
+    )
 
 
 def report_bulk_approve(

@@ -192,8 +192,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None, instance=report, rows=rows, library=library)
     conflict: list[tuple[str, Any, Any]] = []
     if request.method == "POST" and form.is_valid():
-        files = evidence_with_new_files(agency=report.agency, by=request.user, **form.new_files_input(),
-                                        refused=getattr(request, "upload_errors", []))  # fmt: skip
+        files = evidence_with_new_files(
+            agency=report.agency,
+            by=request.user,
+            **form.new_files_input(),
+            refused=getattr(request, "upload_errors", []),
+        )
         for notice in files.notices:
             messages.info(request, notice)
         try:
@@ -240,8 +244,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
-    return act_and_redirect(request, lambda: services.report_submit(report=report, by=request.user),
-                            success=_("The report was submitted to DKISP for review."), to=report)  # fmt: skip
+    return act_and_redirect(
+        request,
+        lambda: services.report_submit(report=report, by=request.user),
+        success=_("The report was submitted to DKISP for review."),
+        to=report,
+    )
 
 
 @login_required
@@ -254,8 +262,12 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk, REVIEW)
-    return act_and_redirect(request, lambda: services.report_approve(report=report, by=request.user),
-                            success=_("The report was approved and is now locked."), to=report)  # fmt: skip
+    return act_and_redirect(
+        request,
+        lambda: services.report_approve(report=report, by=request.user),
+        success=_("The report was approved and is now locked."),
+        to=report,
+    )
 
 
 def _decide_with_reason(request: HttpRequest, pk: int, *, reopen: bool) -> HttpResponse:
