@@ -25,6 +25,7 @@ from agencies import services
 from agencies.permissions import CHANGE, can_in_region, get_for_user
 from agencies.selectors import region_accounts, region_people
 from common.client_ip import client_address
+from common.ids import parse_id
 from common.pagination import paginate
 from common.views import act_and_redirect
 
@@ -108,5 +109,5 @@ def send_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.password_reset_send(user=account, by=request.user, region=region),  # type: ignore[arg-type]
         success=_("A link to set a new password was sent to %(email)s.") % {"email": account.email},
-        to=reverse("agencies:people") + (f"?page={page}" if page.isdigit() else ""),
+        to=reverse("agencies:people") + (f"?page={parse_id(page)}" if parse_id(page) else ""),
     )

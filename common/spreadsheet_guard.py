@@ -43,6 +43,7 @@ from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS, SHEET_MAIN_NS
 
+from common.ids import parse_id
 from common.uploads import Inspected, clean_filename, inspect_upload
 
 logger = logging.getLogger(__name__)
@@ -389,7 +390,7 @@ class XlsxBook:
 
 def _row_number(row: ET.Element, previous: int, name: str) -> int:
     text = row.get("r")
-    number = int(text) if text is not None and text.isdigit() else previous + 1 if text is None else 0
+    number = previous + 1 if text is None else (parse_id(text) or 0)
     if not 1 <= number <= EXCEL_MAX_ROWS:
         _refuse_damaged(name)
     return number

@@ -551,3 +551,9 @@ def test_a_questionnaire_over_the_upload_limit_is_named_next_to_the_file_field(e
     assert any("kuesioner-besar.xlsx" in e and "melebihi batas" in e for e in errors), errors
     assert not any("tidak boleh kosong" in e for e in errors)
     assert response.context["form"]["name"].value() == "Versi baru"
+
+
+def test_a_row_number_written_in_other_digits_is_refused_not_a_crash(framework: None) -> None:
+    # "²".isdigit() is true but int("²") raises: such a row number once escaped the guard as a server error.
+    data = workbook(row(1, COLUMNS) + row(2, question(2)).replace('<row r="2">', '<row r="²">'))
+    assert file_error(data)
