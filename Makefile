@@ -10,19 +10,25 @@ PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE := smartcity.settings
 
 .PHONY: run test install install-dev check-wheels assets messages migrate demo serve lint format makemessages \
-	chromium clean
+	chromium pdf-renderer pdf-tools clean
 
 # The Python packages to install: the quick start's (SQLite, wheels only, no compiler) or, when DATABASE_URL
 # names PostgreSQL, production's, which adds psycopg2 built from source (requirements-postgres.txt says why).
 DB_SET := $(if $(filter postgres:% postgresql:% pgsql:% postgis:%,$(DATABASE_URL)),postgres,sqlite)
 
-run: install assets messages
+# The web server and one task worker together (packages build on the worker): Ctrl-C stops both. A shell
+# without job control runs `&` commands immune to Ctrl-C, so the trap stops the worker when the server ends.
+run: install assets messages pdf-renderer
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	@DJANGO_DEBUG=1 $(BIN)/python manage.py demo_logins
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Starting the web server on http://$(HOST):$(PORT)/ and one task worker; Ctrl-C stops both."
+	@export DJANGO_DEBUG=1 TASK_BACKEND=database; \
+	$(BIN)/python manage.py db_worker --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev assets messages chromium
+test: install-dev assets messages chromium pdf-renderer pdf-tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -95,10 +101,23 @@ demo: install
 chromium:
 	$(call system_packages,For the browser tests,chromium)
 
+# WeasyPrint draws text with the system's Pango; the packages' PDFs are set in DejaVu Sans.
+pdf-renderer:
+	$(call system_packages,To render the packages' PDFs,libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+
+# The tests read the packages' PDFs from outside, as an assessor's tools would: pdftotext and qpdf --check.
+pdf-tools:
+	$(call system_packages,For the package tests,poppler-utils qpdf)
+
 # System packages, each with the shell test that finds it. A target names the packages it needs through
 # system_packages: as root with apt-get, make installs the missing ones; otherwise it stops with one message
-# naming the exact apt-get line. (The PDF renderer's Pango will be one more package here.)
+# naming the exact apt-get line.
 have_chromium = test -x $(CHROMIUM)
+have_libpango-1.0-0 = ldconfig -p | grep -q 'libpango-1.0.so.0 '
+have_libpangoft2-1.0-0 = ldconfig -p | grep -q 'libpangoft2-1.0.so.0 '
+have_fonts-dejavu-core = test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+have_poppler-utils = command -v pdftotext
+have_qpdf = command -v qpdf
 have_npm = command -v npm
 have_gettext = command -v msgfmt
 have_libpq-dev = command -v pg_config

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 
-from agencies.audit import audit_record, snapshot
+from agencies.actions import AgencyAction
+from agencies.audit import AdminVerb, admin_action, audit_record, snapshot
 from agencies.models import Agency, AuditEvent, Membership, Region
 from agencies.resources import AgencyResource, RegionResource
 from agencies.services import password_reset_send
-from common.admin import SpreadsheetAdminMixin
+from common.admin.spreadsheet import SpreadsheetAdminMixin
 
 
 def _labels(objects: Any) -> list[str]:
@@ -71,11 +72,11 @@ class AuditedAdminMixin:
         return target if isinstance(target, Region) else None
 
     def _audit(
-        self, request: HttpRequest, obj: models.Model, verb: str, changes: dict[str, Any], region: Region | None
+        self, request: HttpRequest, obj: models.Model, verb: AdminVerb, changes: dict[str, Any], region: Region | None
     ) -> None:
         audit_record(
             actor=request.user,
-            action=f"admin.{obj._meta.model_name}.{verb}",
+            action=admin_action(obj, verb),
             target=obj,
             region=region,
             changes=changes,
@@ -226,5 +227,5 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 user = self.get_object(request, unquote(id))
-                audit_record(actor=request.user, action="auth.password_changed", target=user)
+                audit_record(actor=request.user, action=AgencyAction.PASSWORD_CHANGED, target=user)
         return response

@@ -9,4 +9,4 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Regions and agencies")
 
     def ready(self) -> None:
-        from agencies import permissions, signals  # noqa: F401  (registers rules and login audit)
+        from agencies import actions, permissions, signals  # noqa: F401  (registers audit actions, rules, login audit)

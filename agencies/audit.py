@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, NewType
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -22,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import AuditEvent, Region
 
@@ -64,10 +66,30 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
 
 
+class AuditAction(models.TextChoices):
+    """The base of each app's enum of audit actions (`<app>/actions.py`): the value is the code stored in
+    AuditEvent.action (unchanged since events were first recorded), the label what history pages show."""
+
+
+# An admin save or delete: "admin.<model>.<verb>", one code per model the admin edits, made by `admin_action`.
+AdminAction = NewType("AdminAction", str)
+AdminVerb = Literal["added", "changed", "deleted"]
+_ADMIN_LABELS = {
+    "added": gettext_lazy("%(thing)s added in the admin"),
+    "changed": gettext_lazy("%(thing)s changed in the admin"),
+    "deleted": gettext_lazy("%(thing)s deleted in the admin"),
+}
+
+
+def admin_action(obj: models.Model, verb: AdminVerb) -> AdminAction:
+    """The code of an admin save or delete of `obj`; `action_label` names it after the model."""
+    return AdminAction(f"admin.{obj._meta.model_name}.{verb}")
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
+    action: AuditAction | AdminAction,
     target: models.Model | None = None,
     region: Region | None = None,
     changes: dict[str, Any] | None = None,
@@ -92,7 +114,9 @@ def audit_record(
 class AuditedRefusal(ValidationError):
     """A refusal the audit log must keep (e.g. approving one's own submission), though the write is undone."""
 
-    def __init__(self, message: str, *, actor: Any, action: str, target: models.Model, region: Region | None) -> None:
+    def __init__(
+        self, message: str, *, actor: Any, action: AuditAction, target: models.Model, region: Region | None
+    ) -> None:
         super().__init__(message)
         self.audit = {"actor": actor, "action": action, "target": target, "region": region, "reason": message}
 
@@ -130,17 +154,31 @@ def apply_changes(instance: models.Model, data: dict[str, Any]) -> dict[str, lis
     return diff(before, snapshot(instance, data.keys()))
 
 
-# Human labels for action codes; each app registers its own (see masterplan/rules.py).
-_action_labels: dict[str, Any] = {}
+# The actions of every app by their stored code; each app registers its enum (see masterplan/actions.py).
+_actions: dict[str, AuditAction] = {}
 
 
-def register_action_labels(labels: dict[str, Any]) -> None:
-    _action_labels.update(labels)
+def register_actions(actions: type[AuditAction]) -> None:
+    _actions.update({action.value: action for action in actions})
 
 
 def action_label(action: str) -> str:
-    """The translated label of an action code, or the code itself for one nobody registered."""
-    return str(_action_labels.get(action, action))
+    """The translated label of a stored action code: its enum member's, the admin's from the model it names, or
+    the code itself for one that no code records any more."""
+    if action in _actions:
+        return str(_actions[action].label)
+    prefix, _dot, rest = action.partition(".")
+    model_name, _dot, verb = rest.partition(".")
+    if prefix == "admin" and verb in _ADMIN_LABELS:
+        return _ADMIN_LABELS[verb] % {"thing": capfirst(_verbose_name(model_name))}
+    return action
+
+
+def _verbose_name(model_name: str) -> str:
+    for model in apps.get_models():
+        if model._meta.model_name == model_name:
+            return str(model._meta.verbose_name)
+    return model_name  # the model has left the code: its name is all the event still knows
 
 
 # --- Showing changes -------------------------------------------------------------------------------------
@@ -148,7 +186,7 @@ def action_label(action: str) -> str:
 # values in their own language ("Rencana anggaran (Rp): – → 150.000.000"). Every history page and the
 # activity feed render through `describe_changes`, so no page shows a raw key or code again.
 
-# Labels of change keys that name no field of the target model (set by each app, as action labels are):
+# Labels of change keys that name no field of the target model (set by each app, as its actions are):
 # "evidence" on a model without such a field, "realisation" in "realisation:<indicator>", "target" in
 # "target_2024", or any key of an event whose target model no longer exists.
 _change_labels: dict[str, Any] = {}

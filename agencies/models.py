@@ -30,6 +30,8 @@ class Region(models.Model):
         help_text=_("Four-digit regency/city code from Statistics Indonesia (BPS), e.g. 6303."),
     )
     seat = models.CharField(_("seat of government"), max_length=120, blank=True)
+    # Printed on the cover of the region's packages (PNG or JPEG, checked by Pillow when uploaded).
+    logo = models.ImageField(_("logo"), upload_to="regions/logos/", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

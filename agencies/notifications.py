@@ -1,4 +1,4 @@
-"""Who gets told, and how a mail is queued: rendered in Indonesian, sent after the write commits."""
+"""How a mail is queued: to whom the policy names, rendered in Indonesian, sent after the write commits."""
 
 from __future__ import annotations
 
@@ -8,39 +8,24 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from agencies.models import Agency, Membership, Region, Role
+from agencies.models import Agency
 from agencies.tasks import deliver_mail
 
 # True inside `mail_held()`: while made-up history is written (the demo loader), no one is told about it.
 _mail_held: ContextVar[bool] = ContextVar("mail_held", default=False)
 
 
-def coordinator_emails(region: Region) -> list[str]:
-    return _emails(Q(region=region, role=Role.COORDINATOR))
-
-
-def agency_emails(agency: Agency) -> list[str]:
-    """The agency's operators and heads, plus its official address."""
-    emails = _emails(Q(agency=agency, role__in=(Role.OPERATOR, Role.HEAD)))
-    if agency.email and agency.email not in emails:
+def addresses(users: models.QuerySet[Any], *, agency: Agency | None = None) -> list[str]:
+    """The mail addresses of `users` (whom the policy names: `permissions.who_may`), sorted, and the official
+    address of `agency` after them when the mail is about that SKPD's work."""
+    emails = list(users.exclude(email="").values_list("email", flat=True).distinct().order_by("email"))
+    if agency is not None and agency.email and agency.email not in emails:
         emails.append(agency.email)
     return emails
-
-
-def _emails(q: Q) -> list[str]:
-    rows = (
-        Membership.objects.filter(q, is_active=True, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-        .distinct()
-        .order_by("user__email")
-    )
-    return list(rows)
 
 
 def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str]:

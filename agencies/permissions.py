@@ -22,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import AuditedRefusal, register_action_labels, register_change_labels
+from agencies.audit import AuditAction, AuditedRefusal, register_change_labels
 from agencies.models import AGENCY_ROLES, REGION_ROLES, Agency, Membership, Region, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -218,8 +218,13 @@ def roles_allow(user: User, action: str, obj: models.Model) -> bool:
 def get_for_user(user: User, queryset: models.QuerySet[M], action: str = VIEW, **lookup: Any) -> M:
     """Fetch one object: 404 when the user may not see it, 403 when they may see it but not `action` it,
     NotNow when their role may but the object's state forbids it now."""
+    if action != VIEW:
+        # The usual case, allowed, in one query; only a refusal asks again to tell 404, 403 and NotNow apart.
+        allowed = scoped(user, action, visible(user, queryset)).filter(**lookup).first()
+        if allowed is not None:
+            return allowed
     obj = get_object_or_404(visible(user, queryset), **lookup)
-    if action != VIEW and not can(user, action, obj):
+    if action != VIEW:
         raise NotNow(obj) if roles_allow(user, action, obj) else PermissionDenied
     return obj
 
@@ -233,6 +238,69 @@ def get_many_for_user(user: User, queryset: models.QuerySet[M], pks: Iterable[in
     if action != VIEW and scoped(user, action, queryset.model.objects.filter(pk__in=wanted)).count() != len(wanted):
         raise PermissionDenied
     return objects
+
+
+# --- Who may: the same rules read the other way round, for whom to tell. ---------------------------------------
+
+
+def who_may(action: str, obj: models.Model) -> models.QuerySet[Any]:
+    """The active users whose roles let them `action` the object `obj`, whatever its state now: whom a mail about
+    it goes to (the SKPD hears that its report was approved, though no one may change it any more).
+
+    Roles count as in `can`: region roles in the object's region, agency roles in the agencies that own it (or
+    anywhere in the region when the rule lets agency roles see all), active memberships of active regions.
+    Superusers are left out: they may do anything, but no role makes them answer for it.
+    """
+    model = type(obj)
+    rule = rule_for(model)
+    row = model._base_manager.filter(pk=obj.pk)
+    members = _members_reaching(
+        rule, action, region_ids=row.values(rule.region), agency_ids=[row.values(path) for path in rule.agencies]
+    )
+    return _users(rule, action, members, objects=row)
+
+
+def who_may_for_agency(action: str, model: type[models.Model], agency: Agency) -> models.QuerySet[Any]:
+    """The active users whose roles let them `action` the objects of `model` that `agency` owns, as `who_may`
+    counts them: whom the SKPD's mails about its part of a cycle go to (its answers), before or without one."""
+    rule = rule_for(model)
+    members = _members_reaching(
+        rule, action, region_ids=[agency.region_id], agency_ids=[[agency.pk]] if rule.agencies else []
+    )
+    return _users(rule, action, members, objects=model._base_manager.filter(_agency_q(model, rule, [agency.pk])))
+
+
+def _members_reaching(
+    rule: Rule, action: str, *, region_ids: Iterable[Any], agency_ids: Iterable[Iterable[Any]]
+) -> models.QuerySet[Membership]:
+    """The active memberships whose role the rule allows `action` within these regions and owning agencies."""
+    allowed = rule.actions.get(action, frozenset())
+    region_roles, agency_roles = sorted(allowed & REGION_ROLES), sorted(allowed & AGENCY_ROLES)
+    reach = Q(role__in=region_roles, region_id__in=region_ids)
+    if rule.agency_roles_see_all:
+        reach |= Q(role__in=agency_roles, region_id__in=region_ids)
+    else:
+        for ids in agency_ids:
+            reach |= Q(role__in=agency_roles, agency_id__in=ids)
+    return Membership.objects.filter(reach, is_active=True, region__is_active=True)
+
+
+def _users(
+    rule: Rule, action: str, members: models.QuerySet[Membership], *, objects: models.QuerySet[Any]
+) -> models.QuerySet[Any]:
+    narrowed = sorted(set(rule.role_filters) & rule.actions.get(action, frozenset()))
+    users = Q(pk__in=members.exclude(role__in=narrowed).values("user_id"))
+    if narrowed:
+        # A role filter narrows a role by the user (an assessor reaches only the cycles assigned to them), so each
+        # such member is asked on the objects themselves.
+        users |= Q(
+            pk__in=[
+                m.user_id
+                for m in members.filter(role__in=narrowed).select_related("user")
+                if objects.filter(rule.role_filters[m.role](m.user)).exists()
+            ]
+        )
+    return get_user_model()._default_manager.filter(users, is_active=True)
 
 
 # --- Rules for this app's own models. -----------------------------------------------------------------
@@ -259,7 +327,7 @@ register(
 )
 
 
-def ensure_not_own_submission(obj: models.Model, by: Any, *, action: str, region: Region | None) -> None:
+def ensure_not_own_submission(obj: models.Model, by: Any, *, action: AuditAction, region: Region | None) -> None:
     """Separation of duties: whoever submitted a piece of work may not approve or verify it, even as coordinator.
 
     Reads the submitter under a row lock inside the caller's transaction, so the decision holds for the write
@@ -278,26 +346,5 @@ def ensure_not_own_submission(obj: models.Model, by: Any, *, action: str, region
         )
 
 
-register_action_labels(
-    {
-        "auth.login": _("Logged in"),
-        "auth.logout": _("Logged out"),
-        "auth.password_changed": _("Password changed"),
-        "auth.password_reset_requested": _("Password reset requested"),
-        "auth.password_reset_throttled": _("Password reset refused: too many requests"),
-        "auth.password_reset_sent": _("Password link sent"),
-        "auth.password_reset_completed": _("Password reset completed"),
-        "admin.user.added": _("Account added in the admin"),
-        "admin.user.changed": _("Account changed in the admin"),
-        "admin.user.deleted": _("Account deleted in the admin"),
-        "region.created": _("Region created"),
-        "agency.created": _("Agency created"),
-        "agency.updated": _("Agency changed"),
-        "membership.granted": _("Role granted"),
-        "membership.reactivated": _("Role reactivated"),
-        "membership.revoked": _("Role revoked"),
-        "admin.import": _("Spreadsheet imported"),
-    }
-)
 # Keys of the password reset events (no field of the user model).
 register_change_labels({"address": _("e-mail address (digest)"), "accounts": _("accounts")})

@@ -18,9 +18,10 @@ from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 from import_export.widgets import ManyToManyWidget
 
+from agencies.actions import AgencyAction
 from agencies.audit import audit_record
 from agencies.models import Agency, Region
-from common.admin import (
+from common.admin.widgets import (
     BooleanWidget,
     CodeWidget,
     LookupWidget,
@@ -100,7 +101,7 @@ class AuditedResource(ModelResource):
         # Inside the import's transaction: if the import is rolled back, so is its event.
         audit_record(
             actor=kwargs.get("user"),
-            action="admin.import",
+            action=AgencyAction.ADMIN_IMPORT,
             region=region,
             changes={
                 "model": self._meta.model._meta.label_lower,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from agencies.actions import AgencyAction
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, AuditEvent, Membership, Region
 from agencies.tasks import deliver_password_reset
@@ -28,7 +29,11 @@ def region_create(*, by: AbstractBaseUser | None, **fields: Any) -> Region:
     region.full_clean()
     region.save()
     audit_record(
-        actor=by, action="region.created", target=region, region=region, changes=snapshot(region, fields.keys())
+        actor=by,
+        action=AgencyAction.REGION_CREATED,
+        target=region,
+        region=region,
+        changes=snapshot(region, fields.keys()),
     )
     return region
 
@@ -39,7 +44,11 @@ def agency_create(*, by: AbstractBaseUser | None, region: Region, **fields: Any)
     agency.full_clean()
     agency.save()
     audit_record(
-        actor=by, action="agency.created", target=agency, region=region, changes=snapshot(agency, fields.keys())
+        actor=by,
+        action=AgencyAction.AGENCY_CREATED,
+        target=agency,
+        region=region,
+        changes=snapshot(agency, fields.keys()),
     )
     return agency
 
@@ -50,7 +59,7 @@ def agency_update(*, agency: Agency, by: AbstractBaseUser | None, data: dict[str
     if changes:
         agency.full_clean()
         agency.save()
-        audit_record(actor=by, action="agency.updated", target=agency, region=agency.region, changes=changes)
+        audit_record(actor=by, action=AgencyAction.AGENCY_UPDATED, target=agency, region=agency.region, changes=changes)
     return agency
 
 
@@ -64,11 +73,11 @@ def membership_grant(
         membership = Membership(user=user, region=region, agency=agency, role=role)
         membership.full_clean()
         membership.save()
-        audit_record(actor=by, action="membership.granted", target=membership, region=region)
+        audit_record(actor=by, action=AgencyAction.MEMBERSHIP_GRANTED, target=membership, region=region)
     elif not membership.is_active:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-        audit_record(actor=by, action="membership.reactivated", target=membership, region=region)
+        audit_record(actor=by, action=AgencyAction.MEMBERSHIP_REACTIVATED, target=membership, region=region)
     return membership
 
 
@@ -77,7 +86,7 @@ def membership_revoke(*, by: AbstractBaseUser | None, membership: Membership) ->
     if membership.is_active:
         membership.is_active = False
         membership.save(update_fields=["is_active"])
-        audit_record(actor=by, action="membership.revoked", target=membership, region=membership.region)
+        audit_record(actor=by, action=AgencyAction.MEMBERSHIP_REVOKED, target=membership, region=membership.region)
 
 
 # --- Accounts: password reset and change. -------------------------------------------------------------------
@@ -85,8 +94,6 @@ def membership_revoke(*, by: AbstractBaseUser | None, membership: Membership) ->
 # app server (a per-process cache would not be), and it shows administrators who asked how often.
 
 RESET_WINDOW = dt.timedelta(hours=1)
-RESET_REQUESTED = "auth.password_reset_requested"
-RESET_THROTTLED = "auth.password_reset_throttled"
 
 
 def reset_address_key(email: str) -> str:
@@ -101,14 +108,16 @@ def password_reset_request(*, email: str, ip: str | None) -> bool:
     too often in the last hour. Returns whether it went through; the page answers the same either way."""
     key = reset_address_key(email)
     recent = AuditEvent.objects.filter(created_at__gte=timezone.now() - RESET_WINDOW)
-    too_many = recent.filter(action=RESET_REQUESTED, changes__address=key).count() >= (
+    too_many = recent.filter(action=AgencyAction.PASSWORD_RESET_REQUESTED, changes__address=key).count() >= (
         settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
     )
     if not too_many and ip:
-        from_ip = recent.filter(action__in=(RESET_REQUESTED, RESET_THROTTLED), ip_address=ip).count()
+        from_ip = recent.filter(
+            action__in=(AgencyAction.PASSWORD_RESET_REQUESTED, AgencyAction.PASSWORD_RESET_THROTTLED), ip_address=ip
+        ).count()
         too_many = from_ip >= settings.PASSWORD_RESET_LIMIT_PER_IP
     if too_many:
-        audit_record(actor=None, action=RESET_THROTTLED, changes={"address": key})
+        audit_record(actor=None, action=AgencyAction.PASSWORD_RESET_THROTTLED, changes={"address": key})
         return False
     # Django's PasswordResetForm rule: active accounts that have a password (none is set for a disabled login).
     accounts = [
@@ -119,7 +128,12 @@ def password_reset_request(*, email: str, ip: str | None) -> bool:
     changes: dict[str, Any] = {"address": key}
     if len(accounts) > 1:
         changes["accounts"] = [user.get_username() for user in accounts]
-    audit_record(actor=None, action=RESET_REQUESTED, target=accounts[0] if accounts else None, changes=changes)
+    audit_record(
+        actor=None,
+        action=AgencyAction.PASSWORD_RESET_REQUESTED,
+        target=accounts[0] if accounts else None,
+        changes=changes,
+    )
     user_ids = [user.pk for user in accounts]
     # Queued whether or not an account matched, so both answers cost the request the same work; the worker
     # builds and sends the mail.
@@ -134,7 +148,7 @@ def password_reset_send(*, user: AbstractBaseUser, by: AbstractBaseUser, region:
         raise ValidationError(_("%(name)s's account is deactivated.") % {"name": user.get_username()})
     if not getattr(user, "email", ""):
         raise ValidationError(_("%(name)s has no e-mail address to send the link to.") % {"name": user.get_username()})
-    audit_record(actor=by, action="auth.password_reset_sent", target=user, region=region)
+    audit_record(actor=by, action=AgencyAction.PASSWORD_RESET_SENT, target=user, region=region)
     sent_by = by.get_full_name() or by.get_username()  # type: ignore[attr-defined]
     transaction.on_commit(lambda: deliver_password_reset.enqueue(user_ids=[user.pk], sent_by=sent_by))
 
@@ -144,7 +158,7 @@ def password_reset_complete(*, user: AbstractBaseUser, password: str, ip: str | 
     """Set the password chosen through a reset link (already validated by the form)."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="auth.password_reset_completed", target=user)
+    audit_record(actor=user, action=AgencyAction.PASSWORD_RESET_COMPLETED, target=user)
     # The lock-out page tells a locked-out person to reset their password: the new one lifts the pause of
     # this (username, address) pair, and only that one, so someone guessing from elsewhere stays paused.
     if ip:
@@ -156,4 +170,4 @@ def password_change(*, user: AbstractBaseUser, password: str) -> None:
     """Set the user's own new password (already validated by the form)."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="auth.password_changed", target=user)
+    audit_record(actor=user, action=AgencyAction.PASSWORD_CHANGED, target=user)

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -22,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agencies import services
-from agencies.permissions import CHANGE, can_in_region, get_for_user
+from agencies.gates import requires
+from agencies.permissions import CHANGE, get_for_user
 from agencies.selectors import region_accounts, region_people
 from common.client_ip import client_address
 from common.ids import parse_id
@@ -82,16 +82,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return HttpResponseRedirect(self.get_success_url())
 
 
-def _require_account_manager(request: HttpRequest) -> None:
-    region = request.region  # type: ignore[attr-defined]
-    if region is None or not can_in_region(request.user, CHANGE, get_user_model(), region):
-        raise PermissionDenied
-
-
 @login_required
+@requires(CHANGE, on=get_user_model())
 def people(request: HttpRequest) -> HttpResponse:
     """Everyone with a role in the coordinator's region, with a button to mail them a password link."""
-    _require_account_manager(request)
     region = request.region  # type: ignore[attr-defined]
     page, query = paginate(request, region_people(user=request.user, region=region), PAGE_SIZE)
     return render(request, "agencies/people.html", {"page": page, "query": query})
@@ -99,8 +93,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(CHANGE, on=get_user_model())
 def send_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_account_manager(request)
     region = request.region  # type: ignore[attr-defined]
     # Another region's person is 404, as any object the user may not see.
     account = get_for_user(request.user, region_accounts(region=region), CHANGE, pk=pk)

@@ -31,7 +31,8 @@ from django.core.files import File
 from import_export.formats import base_formats
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from common.spreadsheet_guard import MB, ImportLimits, StoredUpload, Table, as_upload, read_table
+from common.spreadsheet_guard.limits import MB, ImportLimits
+from common.spreadsheet_guard.tables import StoredUpload, Table, as_upload, read_table
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -110,7 +111,8 @@ def restore_text(value: Any) -> Any:
     return "".join(pieces)
 
 
-def _xlsx_text(value: str) -> str:
+def xlsx_text(value: str) -> str:
+    """`value` made safe for an xlsx text cell: illegal XML characters replaced, CR and `_xHHHH_` escaped."""
     value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
     value = _OOXML_ESCAPED.sub(lambda m: f"_x005F{m.group(0)}", value)
     return value.replace("\r", "_x000D_")
@@ -129,7 +131,7 @@ def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Data") -
     sheet.title = title[:31]
     sheet.append(headers)
     for row in rows:
-        sheet.append([_xlsx_text(v) if isinstance(v, str) else v for v in row])
+        sheet.append([xlsx_text(v) if isinstance(v, str) else v for v in row])
     for cells in sheet.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str):

@@ -9,7 +9,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluations")
 
     def ready(self) -> None:
-        from evaluations import rules  # noqa: F401  (registers permission rules)
+        from evaluations import actions, rules  # noqa: F401  (registers audit actions and permission rules)
         from evaluations.models import AnswerEvidence
         from evidence.registry import register
 

@@ -5,18 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import register_action_labels
 from agencies.models import Role
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, VIEW, Rule, register
 from evaluations.models import Answer, EvaluationCycle, WindowExtension
+from evaluations.models.packages import Package
 from evaluations.services import windows
 
 SKPD_STAFF = frozenset({Role.OPERATOR, Role.HEAD})
 SUBMIT = "submit"
 REVIEW = "review"
 ASSESS = "assess"
+# What DKISP may do *now*, for the pages to offer it: change what a cycle holds (its details, questionnaire,
+# extensions) and lock it only while it is open, unlock it once locked; verify a submitted answer, return a
+# submitted or verified one, only in an open cycle. CHANGE and REVIEW stay the pages' gates, whatever the state
+# (a locked cycle's results and unlock page are still DKISP's); the services refuse what the state forbids.
+EDIT = "edit"
+UNLOCK = "unlock"
+VERIFY = "verify"
+RETURN = "return"
 
 
 def _assessed_cycles(prefix: str) -> Any:
@@ -44,9 +51,12 @@ register(
             CREATE: COORDINATORS,
             REVIEW: COORDINATORS,
             ASSESS: frozenset({Role.ASSESSOR}),
+            EDIT: COORDINATORS,
+            UNLOCK: COORDINATORS,
         },
         agency_roles_see_all=True,
         role_filters={Role.ASSESSOR: _assessed_cycles("")},
+        states={EDIT: lambda: Q(locked_at__isnull=True), UNLOCK: lambda: Q(locked_at__isnull=False)},
     ),
 )
 register(
@@ -59,9 +69,18 @@ register(
             CHANGE: SKPD_STAFF,
             SUBMIT: SKPD_STAFF,
             REVIEW: COORDINATORS,
+            VERIFY: COORDINATORS,
+            RETURN: COORDINATORS,
         },
         role_filters={Role.ASSESSOR: _assessed_cycles("cycle__")},
-        states={CHANGE: _answer_writable, SUBMIT: _answer_writable},
+        states={
+            CHANGE: _answer_writable,
+            SUBMIT: _answer_writable,
+            VERIFY: lambda: Q(status=Answer.Status.SUBMITTED, cycle__locked_at__isnull=True),
+            RETURN: lambda: Q(
+                status__in=(Answer.Status.SUBMITTED, Answer.Status.VERIFIED), cycle__locked_at__isnull=True
+            ),
+        },
     ),
 )
 # An SKPD sees its own extension (its pages show the extended date); only DKISP grants or withdraws one.
@@ -78,26 +97,20 @@ register(
         },
     ),
 )
-
-register_action_labels(
-    {
-        "cycle.created": _("Evaluation cycle created"),
-        "cycle.updated": _("Evaluation cycle changed"),
-        "cycle.carried_forward": _("Cycle started from the previous one"),
-        "cycle.locked": _("Cycle locked"),
-        "cycle.unlocked": _("Cycle unlocked"),
-        "cycle.assessors": _("Assessors assigned"),
-        "questionnaire.imported": _("Questionnaire imported"),
-        "assignment.set": _("Questions assigned"),
-        "answer.updated": _("Answer saved"),
-        "answer.submitted": _("Answer submitted"),
-        "answer.verified": _("Answer verified"),
-        "answer.verify_refused": _("Verification refused: own submission"),
-        "answer.returned": _("Answer returned"),
-        "score.saved": _("Score saved"),
-        "note.saved": _("Assessment notes saved"),
-        "result.official": _("Official result entered"),
-        "extension.granted": _("Questionnaire extended for an SKPD"),
-        "extension.revoked": _("Questionnaire extension withdrawn"),
-    }
+# Packages: DKISP builds and downloads them; an assessor downloads the final package of a locked cycle they are
+# assigned to (never a draft, never a monev report); SKPD staff never see packages (they hold every SKPD's work).
+register(
+    Package,
+    Rule(
+        region="region",
+        actions={
+            VIEW: frozenset({Role.COORDINATOR, Role.ASSESSOR}),
+            CREATE: COORDINATORS,
+        },
+        role_filters={
+            Role.ASSESSOR: lambda user: Q(
+                kind=Package.Kind.SUBMISSION, is_final=True, cycle__locked_at__isnull=False, cycle__assessors=user
+            )
+        },
+    ),
 )

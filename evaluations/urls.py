@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from evaluations.views import answers, assessment, cycles, questionnaire, results, verification, windows
+from evaluations.views import answers, assessment, cycles, packages, questionnaire, results, verification, windows
 
 app_name = "evaluations"
 
@@ -32,6 +32,12 @@ urlpatterns = [
     path("evaluasi/<int:pk>/lanjutkan/", cycles.carry_forward, name="carry_forward"),
     path("evaluasi/<int:pk>/perpanjangan/", windows.extensions, name="extensions"),
     path("evaluasi/<int:pk>/perpanjangan/<int:extension_pk>/cabut/", windows.extension_revoke, name="extension_revoke"),
+    path("evaluasi/<int:pk>/paket/", packages.cycle_packages, name="packages"),
+    path("paket/<int:pk>/", packages.package_detail, name="package"),
+    path("paket/<int:pk>/progres/", packages.package_progress, name="package_progress"),
+    path("paket/<int:pk>/bangun-ulang/", packages.package_rebuild, name="package_rebuild"),
+    path("paket/<int:pk>/unduh/<slug:part>/", packages.package_download, name="package_download"),
+    path("monev/", packages.monev_reports, name="monev"),
     path("kuesioner/", answers.my_questions, name="my_questions"),
     path("jawaban/<int:pk>/", answers.answer_detail, name="answer"),
     path("jawaban/<int:pk>/ubah/", answers.answer_edit, name="answer_edit"),

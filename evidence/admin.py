@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from common.admin import ReadOnlyAdmin
+from common.admin.read_only import ReadOnlyAdmin
 from evidence.models import Evidence, StoredFile
 
 

@@ -9,4 +9,4 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence library")
 
     def ready(self) -> None:
-        from evidence import rules  # noqa: F401  (registers permission rules and audit labels)
+        from evidence import actions, rules  # noqa: F401  (registers audit actions, permission rules, change labels)

@@ -9,13 +9,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import MultipleFileField
+from common.uploads.kinds import ALLOWED_LABEL
 from evidence.models import Evidence
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ALLOWED_TYPES = _("PDF, JPEG, PNG, XLSX, DOCX, PPTX, ODT, ODS or CSV; several files at once are fine.")
+# The kinds listed are the ones the upload check accepts (common.uploads.kinds), so help and refusal agree.
+ALLOWED_TYPES = format_lazy(_("{types}; several files at once are fine."), types=ALLOWED_LABEL)
 
 
 class EvidenceFields(forms.Form):
@@ -97,9 +100,9 @@ class EvidenceMetadataForm(forms.ModelForm):
 class EvidenceUploadForm(EvidenceMetadataForm):
     files = MultipleFileField(
         label=_("Files"),
-        help_text=_(
-            "PDF, JPEG, PNG, XLSX, DOCX, PPTX, ODT, ODS or CSV. With several files, each takes its "
-            "file name as title unless you give one."
+        help_text=format_lazy(
+            _("{types}. With several files, each takes its file name as title unless you give one."),
+            types=ALLOWED_LABEL,
         ),
     )
 

@@ -1,10 +1,10 @@
-"""Permission rule and audit labels of the evidence library, registered with the one policy in agencies."""
+"""Permission rule and change labels of the evidence library, registered with the one policy in agencies."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import register_action_labels, register_change_labels
+from agencies.audit import register_change_labels
 from agencies.models import Role
 from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, Rule, register
 from evidence.models import Evidence
@@ -23,12 +23,5 @@ register(
     ),
 )
 
-register_action_labels(
-    {
-        "evidence.uploaded": _("Evidence uploaded"),
-        "evidence.updated": _("Evidence changed"),
-        "evidence.deleted": _("Evidence deleted"),
-    }
-)
 # Keys of the upload event that name no field of Evidence.
 register_change_labels({"file": _("File")})

@@ -17,6 +17,7 @@ from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency
 from common.uploads import Inspected, inspect_upload
 from evidence import registry
+from evidence.actions import EvidenceAction
 from evidence.models import Evidence, StoredFile
 
 Actor = AbstractBaseUser | None
@@ -77,7 +78,7 @@ def evidence_upload(
     evidence.save()
     changes = snapshot(evidence, fields.keys())
     changes.update({"file": inspected.original_name, "sha256": inspected.sha256, "size": inspected.size})
-    audit_record(actor=by, action="evidence.uploaded", target=evidence, region=agency.region, changes=changes)
+    audit_record(actor=by, action=EvidenceAction.UPLOADED, target=evidence, region=agency.region, changes=changes)
     return UploadResult(evidence, created=True)
 
 
@@ -130,7 +131,7 @@ def evidence_update(*, evidence: Evidence, by: Actor, data: Mapping[str, Any]) -
         evidence.full_clean()
         evidence.save()
         audit_record(
-            actor=by, action="evidence.updated", target=evidence, region=evidence.agency.region, changes=changes
+            actor=by, action=EvidenceAction.UPDATED, target=evidence, region=evidence.agency.region, changes=changes
         )
     return evidence
 
@@ -159,7 +160,7 @@ def evidence_delete(*, evidence: Evidence, by: Actor) -> None:
     stored = evidence.stored_file
     audit_record(
         actor=by,
-        action="evidence.deleted",
+        action=EvidenceAction.DELETED,
         target=evidence,
         region=evidence.agency.region,
         changes={"title": evidence.title, "file": evidence.original_name},

@@ -13,8 +13,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
+from agencies.gates import requires
 from agencies.models import AGENCY_ROLES, Agency
-from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, agencies_of, can, can_in_region, get_for_user
+from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, User, agencies_of, can, can_in_region, get_for_user
 from common.forms import add_service_errors
 from common.pagination import paginate
 from evidence.downloads import evidence_file_response
@@ -26,6 +27,10 @@ from evidence.services import already_stored, evidence_delete, evidence_update, 
 PAGE_SIZE = 25
 
 
+def get_evidence_for_user(user: User, pk: int, action: str = VIEW) -> Evidence:
+    return get_for_user(user, Evidence.objects.select_related("stored_file", "agency__region"), action, pk=pk)
+
+
 def _own_agency(request: HttpRequest) -> Agency:
     """The agency whose library an SKPD member writes to (the first, for the rare person in two)."""
     agencies = agencies_of(request.user, AGENCY_ROLES, region=request.region) if request.region else []
@@ -35,9 +40,8 @@ def _own_agency(request: HttpRequest) -> Agency:
 
 
 @login_required
+@requires(VIEW, on=Evidence)
 def library(request: HttpRequest) -> HttpResponse:
-    if not can_in_region(request.user, VIEW, Evidence, request.region):
-        raise PermissionDenied
     entries = evidence_library(user=request.user, region=request.region)
     q, kind, validity = (request.GET.get(k, "").strip() for k in ("q", "kind", "validity"))
     kind = kind if kind in Evidence.Kind.values else ""
@@ -59,9 +63,8 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(CREATE, on=Evidence)
 def upload(request: HttpRequest) -> HttpResponse:
-    if not can_in_region(request.user, CREATE, Evidence, request.region):
-        raise PermissionDenied
     agency = _own_agency(request)
     form = EvidenceUploadForm(request.POST or None, request.FILES or None)
     for problem in getattr(request, "upload_errors", []):
@@ -91,8 +94,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file", "agency"), pk=pk)
+@requires(VIEW, fetch=get_evidence_for_user)
+def detail(request: HttpRequest, evidence: Evidence) -> HttpResponse:
     return render(
         request,
         "evidence/detail.html",
@@ -106,13 +109,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_for_user(request.user, Evidence.objects.select_related("agency__region"), CHANGE, pk=pk)
+@requires(CHANGE, fetch=get_evidence_for_user)
+def edit(request: HttpRequest, evidence: Evidence) -> HttpResponse:
     form = EvidenceMetadataForm(request.POST or None, instance=evidence)
     if request.method == "POST" and form.is_valid():
         try:
+            # A fresh copy: the form has already set its values on `evidence`, and the service audits the difference.
             evidence_update(
-                evidence=Evidence.objects.select_related("agency__region").get(pk=pk),
+                evidence=Evidence.objects.select_related("agency__region").get(pk=evidence.pk),
                 by=request.user,
                 data=form.cleaned_data,
             )
@@ -126,10 +130,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_for_user(
-        request.user, Evidence.objects.select_related("agency__region", "stored_file"), DELETE, pk=pk
-    )
+@requires(DELETE, fetch=get_evidence_for_user)
+def delete(request: HttpRequest, evidence: Evidence) -> HttpResponse:
     try:
         evidence_delete(evidence=evidence, by=request.user)
     except ValidationError as error:
@@ -140,16 +142,16 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file"), pk=pk)
+@requires(VIEW, fetch=get_evidence_for_user)
+def download(request: HttpRequest, evidence: Evidence) -> HttpResponseBase:
     return evidence_file_response(request, evidence)
 
 
 @login_required
 @xframe_options_sameorigin
-def preview(request: HttpRequest, pk: int) -> HttpResponseBase:
+@requires(VIEW, fetch=get_evidence_for_user)
+def preview(request: HttpRequest, evidence: Evidence) -> HttpResponseBase:
     """PDFs and images shown inside our own pages; other types are only downloadable."""
-    evidence = get_for_user(request.user, Evidence.objects.select_related("stored_file"), pk=pk)
     if not evidence.stored_file.previewable:
         raise Http404
     return evidence_file_response(request, evidence, inline=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.admin import AuditedImportExportAdmin, AuditedModelAdmin
 from agencies.models import Region
-from common.admin import ReadOnlyAdmin
+from common.admin.read_only import ReadOnlyAdmin
 from masterplan.models import (
     Dimension,
     Element,

@@ -10,7 +10,7 @@ class MasterplanConfig(AppConfig):
 
     def ready(self) -> None:
         from evidence.registry import register
-        from masterplan import rules  # noqa: F401  (registers permission rules)
+        from masterplan import actions, rules  # noqa: F401  (registers audit actions and permission rules)
         from masterplan.models import ReportEvidence
 
         # The library lists, and refuses to delete, evidence that a report cites.

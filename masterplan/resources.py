@@ -19,7 +19,7 @@ from agencies.resources import (
     AgencyInRegionWidget,
     AuditedResource,
 )
-from common.admin import (
+from common.admin.widgets import (
     BooleanWidget,
     ChoiceListWidget,
     CodeWidget,

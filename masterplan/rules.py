@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agencies.audit import register_action_labels, register_change_labels, register_change_values
+from agencies.audit import register_change_labels, register_change_values
 from agencies.models import Role
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
 from masterplan.models import Indicator, Masterplan, Programme, ProgressReport
@@ -28,6 +28,10 @@ SKPD_STAFF = frozenset({Role.OPERATOR, Role.HEAD})
 REPORT_READERS = frozenset({Role.OPERATOR, Role.HEAD, Role.COORDINATOR})
 SUBMIT = "submit"
 REVIEW = "review"
+# What DKISP may decide on a report *now*, for its page to offer it: approve or return a submitted one, reopen an
+# approved one. REVIEW stays the gate of those pages, whatever the state; the services refuse what it forbids.
+DECIDE = "decide"
+REOPEN = "reopen"
 
 # Reports: the reporting SKPD writes and submits; DKISP reviews (approve, return, reopen).
 register(
@@ -41,11 +45,15 @@ register(
             CHANGE: SKPD_STAFF,
             SUBMIT: SKPD_STAFF,
             REVIEW: COORDINATORS,
+            DECIDE: COORDINATORS,
+            REOPEN: COORDINATORS,
         },
         # Only a draft or returned report changes; submitted waits for DKISP, approved is locked for good.
         states={
             CHANGE: lambda: Q(status__in=ProgressReport.EDITABLE),
             SUBMIT: lambda: Q(status__in=ProgressReport.EDITABLE),
+            DECIDE: lambda: Q(status=ProgressReport.Status.SUBMITTED),
+            REOPEN: lambda: Q(status=ProgressReport.Status.APPROVED),
         },
     ),
 )
@@ -58,25 +66,6 @@ register(
     ),
 )
 
-register_action_labels(
-    {
-        "masterplan.created": _("Masterplan created"),
-        "masterplan.updated": _("Masterplan changed"),
-        "programme.created": _("Programme created"),
-        "programme.updated": _("Programme changed"),
-        "indicator.created": _("Indicator added"),
-        "indicator.updated": _("Indicator changed"),
-        "indicator.deleted": _("Indicator deleted"),
-        "admin.programme.changed": _("Programme changed in the admin"),
-        "report.created": _("Report started"),
-        "report.updated": _("Report saved"),
-        "report.submitted": _("Report submitted"),
-        "report.approved": _("Report approved"),
-        "report.approve_refused": _("Approval refused: own submission"),
-        "report.returned": _("Report returned"),
-        "report.reopened": _("Report reopened"),
-    }
-)
 # Change keys that are no field of the event's target (reports' "realisation:<indicator>", indicators'
 # "target_<year>", evaluation answers' evidence count) or whose model's field has no translated name.
 register_change_labels(

@@ -182,6 +182,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 MEDIA_URL = "/media/"  # never served publicly: downloads go through permission-checked views
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -199,7 +200,7 @@ STORAGES = {
 # --- Uploads. Every file streams to a temporary file through HashingUploadHandler, which hashes it on the way
 # and skips (and names in request.upload_errors) a file over a limit; common.uploads.inspect_upload then
 # decides from the bytes what the file is. Memory stays flat whatever the file size.
-FILE_UPLOAD_HANDLERS = ["common.uploads.HashingUploadHandler"]
+FILE_UPLOAD_HANDLERS = ["common.uploads.handler.HashingUploadHandler"]
 # S3-compatible object storage (MinIO, AWS, a provincial data centre) for media when a bucket is named.
 S3_BUCKET = env_str("S3_BUCKET")
 if S3_BUCKET:
@@ -251,6 +252,15 @@ TASKS = {
 }
 if TESTING:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Packages (evaluations.packages): a PDF render is killed after this many seconds; a running build whose
+# worker has not reported for PACKAGE_STALE_SECONDS is marked failed (its worker died), as is a build no worker
+# has taken within PACKAGE_QUEUE_SECONDS.
+PACKAGE_RENDER_TIMEOUT = env_int("PACKAGE_RENDER_TIMEOUT", 600)
+# WeasyPrint lays out on one core: the package PDF is rendered in parts by this many forked processes.
+PACKAGE_PDF_WORKERS = env_int("PACKAGE_PDF_WORKERS", min(2, os.cpu_count() or 1))
+PACKAGE_STALE_SECONDS = env_int("PACKAGE_STALE_SECONDS", 120)
+PACKAGE_QUEUE_SECONDS = env_int("PACKAGE_QUEUE_SECONDS", 3600)
 
 # Reports are due this many days after their period ends.
 REPORT_GRACE_DAYS = env_int("REPORT_GRACE_DAYS", 10)
@@ -309,7 +319,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint logs every render step at INFO; its warnings (a refused URL, an unknown CSS property) stay.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # Name shown in the header and mails until a deployment serves several regions.

@@ -23,6 +23,7 @@ from import_export.formats.base_formats import Format
 from import_export.resources import ModelResource
 from import_export.results import Result
 
+from agencies.audit import action_label
 from agencies.models import Agency, AuditEvent, Membership, Region
 from agencies.resources import AgencyResource, RegionResource
 from agencies.services import agency_create, region_create
@@ -718,6 +719,18 @@ def test_an_admin_delete_is_audited(world: World, admin: Client) -> None:
     assert not IndicatorTarget.objects.filter(pk=target.pk).exists()
     event = AuditEvent.objects.get(action="admin.indicatortarget.deleted")
     assert (event.target_id, event.region, event.changes["year"]) == (str(target.pk), world.region, 2022)
+
+
+def test_admin_events_are_labelled_after_their_model(world: World) -> None:
+    with translation.override("en"):
+        assert action_label("admin.indicatortarget.deleted") == "Indicator target deleted in the admin"
+        assert action_label("admin.programme.changed") == "Programme changed in the admin"
+        # The pages call users' logins accounts, and so do the user model's events.
+        assert action_label("admin.user.added") == "Account added in the admin"
+        # A model that has left the code is still named by what the event stored.
+        assert action_label("admin.oldreport.deleted") == "Oldreport deleted in the admin"
+    with translation.override("id"):
+        assert action_label("admin.user.deleted") == "Akun dihapus di admin"
 
 
 def test_an_admin_addition_is_audited(world: World, admin: Client) -> None:

@@ -15,10 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import AuditEvent
+from common.workflow import VersionConflict
 from evaluations.models import Answer, Assignment, EvaluationCycle, Question, Questionnaire, Score
 from evaluations.questionnaire_io import COLUMNS, export_xlsx
 from evaluations.selectors import cycle_indices, readiness
-from evaluations.services.answers import AnswerConflict, answer_submit, answer_update, answer_verify
+from evaluations.services.answers import answer_submit, answer_update, answer_verify
 from evaluations.services.assessment import note_save, official_result_save, scores_save
 from evaluations.services.cycles import (
     cycle_carry_forward,
@@ -271,7 +272,7 @@ def test_a_percentage_over_100_is_a_field_error_that_keeps_the_text(evaluation) 
 def test_a_stale_answer_save_is_a_conflict(evaluation) -> None:
     w = evaluation.world
     answer_update(answer=evaluation.level, by=w.operator_a, expected_version=1, data={"value_level": 2})
-    with pytest.raises(AnswerConflict):
+    with pytest.raises(VersionConflict):
         answer_update(answer=evaluation.level, by=w.operator_a, expected_version=1, data={"value_level": 5})
     assert refreshed(evaluation.level).value_level == 2
 

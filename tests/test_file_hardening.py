@@ -26,9 +26,9 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 
-from common import uploads
 from common.downloads import content_disposition
 from common.uploads import CHUNK_SIZE, inspect_upload, served_filename, validate_pdf
+from common.uploads import pdf as pdf_check
 from evaluations.services.answers import answer_update
 from evaluations.services.cycles import cycle_lock
 from evidence.models import Evidence, StoredFile
@@ -569,7 +569,7 @@ def test_a_large_pdf_is_checked_in_chunks_reading_only_its_structure(settings) -
 
 def test_a_broken_pdf_larger_than_the_read_budget_is_refused_not_loaded(monkeypatch, settings) -> None:
     settings.MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-    monkeypatch.setattr(uploads, "MAX_PDF_READ", 256 * 1024)
+    monkeypatch.setattr(pdf_check, "MAX_PDF_READ", 256 * 1024)
     # Its cross-reference table points nowhere: pypdf would rebuild it by reading the whole file.
     content = demo_pdf().replace(b"1 0 obj", b"%" * 1_000_000 + b"\n1 0 obj", 1)
     spy = ReadSpy(content)

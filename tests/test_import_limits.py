@@ -27,9 +27,9 @@ from import_export.admin import ImportMixin
 
 from agencies.models import Agency
 from agencies.resources import AgencyResource
-from common import spreadsheet_guard
 from common.admin import SpreadsheetAdminMixin
 from common.spreadsheet_guard import SpreadsheetRefused, XlsxBook
+from common.spreadsheet_guard import xlsx as xlsx_reading
 from common.spreadsheets import ADMIN_IMPORT_LIMITS, SafeCSV, SafeXLSX
 from evaluations.models import Questionnaire
 from evaluations.questionnaire_io import COLUMNS, parse_xlsx, reader
@@ -266,7 +266,7 @@ def test_an_admin_xlsx_import_refuses_each_hostile_kind_with_a_clear_message(sma
 def test_a_row_wider_than_excel_allows_is_refused_before_it_is_built(
     monkeypatch: pytest.MonkeyPatch, framework: None
 ) -> None:
-    monkeypatch.setattr(spreadsheet_guard, "MAX_ELEMENTS_PER_ROW", 100)  # Excel's 16,384 columns, shrunk
+    monkeypatch.setattr(xlsx_reading, "MAX_ELEMENTS_PER_ROW", 100)  # Excel's 16,384 columns, shrunk
     data = workbook(row(1, COLUMNS) + '<row r="2">' + "<c/>" * 101 + "</row>")
 
     assert "lebih lebar daripada yang diizinkan Excel" in file_error(data)

@@ -173,6 +173,24 @@ def _extension_a(ev: Any) -> Any:
     )
 
 
+def _draft_package(ev: Any) -> dict[str, int]:
+    """A finished draft package of the open cycle (its files are stand-ins: only who may fetch them matters)."""
+    from django.core.files.base import ContentFile
+
+    from evaluations.models import Package
+
+    package = Package(region=ev.world.region, cycle=ev.cycle, year=2023, status=Package.Status.DONE, progress=100)
+    package.save()
+    for part in ("archive", "pdf", "workbook"):
+        getattr(package, part).save(f"{part}.bin", ContentFile(b"stand-in"), save=False)
+        setattr(package, f"{part}_size", 8)
+    package.save()
+    return {"pk": package.pk}
+
+
+# A draft package: DKISP's only (assessors get final packages of locked cycles they assess; nobody else any).
+PACKAGE_READ = _expect(404, anonymous=LOGIN, coordinator=200)
+
 EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "evaluations:cycles": (NONE, {"GET": _expect(200, anonymous=LOGIN, operator_a=302, operator_b=302, assessor=302)}),
     "evaluations:cycle_create": (NONE, {"GET": COORD_ONLY, "POST": COORD_ONLY}),
@@ -202,6 +220,18 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
         lambda w: {"pk": w.cycle.pk, "extension_pk": _extension_a(w).pk},
         {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")},
     ),
+    "evaluations:packages": (CYCLE, {"GET": CYCLE_CHANGE, "POST": _redirected(CYCLE_CHANGE, "coordinator")}),
+    "evaluations:package": (_draft_package, {"GET": PACKAGE_READ}),
+    "evaluations:package_progress": (_draft_package, {"GET": PACKAGE_READ}),
+    "evaluations:package_download": (
+        lambda ev: {**_draft_package(ev), "part": "pdf"},
+        {"GET": PACKAGE_READ},
+    ),
+    "evaluations:package_rebuild": (
+        _draft_package,
+        {"GET": POST_ONLY, "POST": _redirected(PACKAGE_READ, "coordinator")},
+    ),
+    "evaluations:monev": (NONE, {"GET": COORD_ONLY, "POST": COORD_ONLY}),
     "evaluations:my_questions": (NONE, {"GET": SKPD_STAFF}),
     "evaluations:answer": (ANSWER_A, {"GET": ANSWER_READ}),
     "evaluations:answer_edit": (ANSWER_A, {"GET": ANSWER_WRITE, "POST": ANSWER_WRITE}),

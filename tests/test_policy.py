@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from agencies.models import Agency, Role
-from agencies.permissions import CHANGE, CREATE, VIEW, can, can_in_region, get_for_user, rule_for, visible
+from agencies.notifications import addresses
+from agencies.permissions import (
+    CHANGE,
+    CREATE,
+    VIEW,
+    can,
+    can_in_region,
+    get_for_user,
+    rule_for,
+    visible,
+    who_may,
+    who_may_for_agency,
+)
 from agencies.services import membership_grant, membership_revoke
+from evaluations.models import Answer
 from masterplan.models import Indicator, Masterplan, Programme
+from masterplan.rules import REVIEW
+from masterplan.services.reports import report_approve, report_submit
 from tests.conftest import World, make_user
 
 
@@ -108,3 +126,49 @@ def test_a_model_without_a_rule_is_refused_loudly() -> None:
 
     with pytest.raises(LookupError):
         rule_for(AuditEvent)
+
+
+# --- Who may: whom the mails go to -------------------------------------------------------------------------
+
+
+def names(users: Iterable[AbstractBaseUser]) -> set[str]:
+    return {user.get_username() for user in users}
+
+
+def test_who_may_names_those_whose_roles_reach_the_object_whatever_its_state(world: World) -> None:
+    head = make_user("head_a")
+    membership_grant(by=None, user=head, region=world.region, role=Role.HEAD, agency=world.agency_a)
+    gone = make_user("gone_a", is_active=False)
+    membership_grant(by=None, user=gone, region=world.region, role=Role.OPERATOR, agency=world.agency_a)
+    left = make_user("left_a")
+    membership_revoke(
+        by=None,
+        membership=membership_grant(by=None, user=left, region=world.region, role=Role.OPERATOR, agency=world.agency_a),
+    )
+    make_user("admin", is_superuser=True, is_staff=True)
+    report = world.report_a
+    # DKISP of the report's region reviews it (not Banjarbaru's coordinator, not the assessor, not a superuser).
+    assert names(who_may(REVIEW, report)) == {"coordinator"}
+    assert names(who_may(CHANGE, report)) == {"operator_a", "head_a"}
+    # An approved report changes no more, yet its SKPD is still whom the decision concerns.
+    report = report_approve(report=report_submit(report=report, by=world.operator_a), by=world.coordinator)
+    assert names(who_may(CHANGE, report)) == {"operator_a", "head_a"}
+    Agency.objects.filter(pk=world.agency_a.pk).update(email="dinkes@banjarkab.go.id")
+    world.agency_a.refresh_from_db()
+    type(head).objects.filter(pk=head.pk).update(email="")
+    assert addresses(who_may(CHANGE, report), agency=world.agency_a) == [
+        "operator_a@example.org",
+        "dinkes@banjarkab.go.id",
+    ]
+
+
+def test_who_may_asks_a_role_filter_on_the_object_itself(world: World) -> None:
+    # A coordinator manages the accounts with an active role in their region: not one whose role was revoked.
+    assert names(who_may(CHANGE, world.operator_a)) == {"coordinator"}
+    membership_revoke(by=None, membership=world.operator_a.memberships.get())
+    assert names(who_may(CHANGE, world.operator_a)) == set()
+
+
+def test_who_may_for_an_agency_names_its_people_before_any_object_exists(world: World) -> None:
+    assert names(who_may_for_agency(CHANGE, Answer, world.agency_a)) == {"operator_a"}
+    assert names(who_may_for_agency(CHANGE, Answer, world.dkisp)) == set()

@@ -80,3 +80,42 @@ def test_the_list_asks_the_policy_in_one_query(evaluation: Evaluation, django_as
     with django_assert_max_num_queries(14):
         page = client.get(reverse("evaluations:my_questions")).content.decode()
     assert reverse("evaluations:answer_edit", args=[evaluation.level.pk]) in page
+
+
+def test_the_review_list_offers_verify_only_for_submitted_answers_of_an_open_cycle(evaluation: Evaluation) -> None:
+    world = evaluation.world
+    Answer.objects.filter(pk=evaluation.level.pk).update(status="submitted")
+    client = client_for(world.coordinator)
+    url = reverse("evaluations:answers_review", args=[evaluation.cycle.pk]) + "?status=all"
+    offered = {answer.pk: answer.can_verify for answer in client.get(url).context["page"].object_list}
+    assert offered == {evaluation.yes_no.pk: False, evaluation.level.pk: True, evaluation.percentage.pk: False}
+    cycle_lock(cycle=evaluation.cycle, by=world.coordinator, reason="Dikunci untuk uji kebijakan")
+    response = client.get(url)
+    assert not any(answer.can_verify for answer in response.context["page"].object_list)
+    assert 'name="answer"' not in response.content.decode()
+
+
+def test_the_cycle_page_offers_editing_while_open_and_unlocking_once_locked(evaluation: Evaluation) -> None:
+    cycle, client = evaluation.cycle, client_for(evaluation.world.coordinator)
+    edit, lock, unlock = (reverse(f"evaluations:{n}", args=[cycle.pk]) for n in ("cycle_update", "lock", "unlock"))
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    assert f'href="{edit}"' in page and f'href="{lock}"' in page and f'href="{unlock}"' not in page
+    cycle_lock(cycle=cycle, by=evaluation.world.coordinator, reason="Dikunci untuk uji kebijakan")
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    assert f'href="{edit}"' not in page and f'href="{lock}"' not in page and f'href="{unlock}"' in page
+
+
+def test_the_report_page_offers_each_decision_only_in_its_state(world: World) -> None:
+    client = client_for(world.coordinator)
+    approve = reverse("masterplan:report_approve", args=[world.report_a.pk])
+    reopen = reverse("masterplan:report_reopen", args=[world.report_a.pk])
+
+    def offered() -> tuple[bool, bool]:
+        page = client.get(world.report_a.get_absolute_url()).content.decode()
+        return approve in page, reopen in page
+
+    assert offered() == (False, False)  # a draft is the SKPD's
+    report = report_submit(report=world.report_a, by=world.operator_a)
+    assert offered() == (True, False)
+    report_approve(report=report, by=world.coordinator)
+    assert offered() == (False, True)

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import AuditEvent
+from common.workflow import VersionConflict
 from masterplan.models import ProgressReport
 from masterplan.selectors.reports import indicator_progress, overall_progress, progress_rows, report_slots
 from masterplan.services.reports import (
-    ReportConflict,
     report_approve,
     report_bulk_approve,
     report_reopen,
@@ -134,7 +134,7 @@ def test_a_save_based_on_an_older_version_is_a_conflict(world: World) -> None:
     report = world.report_a
     opened_at = report.version
     report_update(report=report, by=world.operator_a, expected_version=opened_at, data={"narrative": "Versi Ani."})
-    with pytest.raises(ReportConflict) as caught:
+    with pytest.raises(VersionConflict) as caught:
         report_update(report=report, by=world.operator_a, expected_version=opened_at, data={"narrative": "Versi Budi."})
     assert caught.value.current.narrative == "Versi Ani."
     report.refresh_from_db()

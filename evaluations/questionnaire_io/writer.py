@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 # The escapes are the ones SafeXLSX uses, so every xlsx of the project reads and writes text the same way.
-from common.spreadsheets import _xlsx_text
+from common.spreadsheets import xlsx_text
 from evaluations.models import Lens, Question
 from evaluations.questionnaire_io.columns import (
     CODE_MAX_LENGTH,
@@ -167,7 +167,7 @@ def _write_table(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]]
                 continue
             cell = sheet.cell(row=row_index, column=column_index)
             if isinstance(value, str):
-                cell.value = _xlsx_text(value)
+                cell.value = xlsx_text(value)
                 cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
                 if wrap and ("\n" in value or len(value) > 40):
                     cell.alignment = Alignment(wrap_text=True, vertical="top")

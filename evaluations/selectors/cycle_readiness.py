@@ -43,6 +43,14 @@ class Problem(models.TextChoices):
     OLD_EVIDENCE = "old_evidence", _("Evidence from an earlier year")
 
 
+class Light(models.TextChoices):
+    """How ready a cycle, an SKPD or a dimension is, as the traffic light and its label say it."""
+
+    GREEN = "green", _("Ready")
+    YELLOW = "yellow", _("Almost ready")
+    RED = "red", _("Not ready")
+
+
 PROBLEMS = tuple(Problem.values)
 RED = frozenset({Problem.UNANSWERED, Problem.CARRIED_UNTOUCHED, Problem.MISSING_EVIDENCE, Problem.OVERDUE})
 
@@ -76,12 +84,12 @@ class ReadinessLine:
         return [(problem, self.counts[problem], problem in RED) for problem in PROBLEMS]
 
     @property
-    def light(self) -> str:
+    def light(self) -> Light:
         if any(self.counts[p] for p in RED):
-            return "red"
+            return Light.RED
         if any(self.counts.values()):
-            return "yellow"
-        return "green"
+            return Light.YELLOW
+        return Light.GREEN
 
 
 @dataclass(frozen=True)
@@ -122,11 +130,11 @@ class Readiness:
         return not self.answers and not self.unassigned
 
     @property
-    def light(self) -> str:
+    def light(self) -> Light:
         lights = {line.light for line in self.by_agency}
-        if self.empty or self.unassigned or "red" in lights:
-            return "red"
-        return "yellow" if "yellow" in lights else "green"
+        if self.empty or self.unassigned or Light.RED in lights:
+            return Light.RED
+        return Light.YELLOW if Light.YELLOW in lights else Light.GREEN
 
     @property
     def ready(self) -> bool:
@@ -135,7 +143,7 @@ class Readiness:
         Evidence from an earlier year is often still the right document (the 2021 Perbup of the masterplan), so
         a warning that every cycle would carry must not make every lock need a reason.
         """
-        return self.light != "red"
+        return self.light != Light.RED
 
     @property
     def window_open(self) -> bool:

@@ -8,15 +8,17 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record, audit_refusals, diff, snapshot
-from agencies.notifications import agency_emails, notify
-from agencies.permissions import ensure_not_own_submission
+from agencies.notifications import addresses, notify
+from agencies.permissions import CHANGE, ensure_not_own_submission, who_may
 from common.bulk import apply_each
 from common.forms import clean_reason
+from common.workflow import transition, versioned_update
+from evaluations.actions import EvaluationAction
 from evaluations.models import Answer, AnswerEvidence
 from evaluations.services import windows
 from evaluations.services.cycles import ensure_open
@@ -27,14 +29,12 @@ Status = Answer.Status
 ANSWER_FIELDS = ("value_bool", "value_choice", "value_level", "value_number", "value_text", "narrative")
 
 
-class AnswerConflict(Exception):
-    def __init__(self, current: Answer) -> None:
-        super().__init__("answer changed")
-        self.current = current
+def _answers() -> QuerySet[Answer]:
+    return Answer.objects.select_related("cycle__region", "question", "agency")
 
 
 def _fresh(answer: Answer) -> Answer:
-    return Answer.objects.select_related("cycle__region", "question", "agency").get(pk=answer.pk)
+    return _answers().get(pk=answer.pk)
 
 
 def _check_value(answer: Answer, fields: Mapping[str, Any]) -> None:
@@ -59,20 +59,21 @@ def answer_update(
     evidence: Iterable[Evidence] | None = None,
 ) -> Answer:
     """Save a draft (and its evidence); refuses a locked cycle, a closed window, a submitted or verified answer,
-    and a stale version."""
+    and a stale version (VersionConflict)."""
     ensure_open(answer.cycle)
     before = _fresh(answer)
     windows.ensure_window_open(cycle=before.cycle, agency=before.agency, today=windows.today())
     fields = {k: v for k, v in data.items() if k in ANSWER_FIELDS}
     _check_value(answer, fields)
-    if not Answer.objects.filter(pk=answer.pk, version=expected_version, status__in=Answer.EDITABLE).update(
-        **fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()
-    ):
-        if not before.is_editable:
-            message = _("This answer is %(status)s and can no longer be changed.")
-            raise ValidationError(message % {"status": before.get_status_display().lower()})
-        raise AnswerConflict(before)
-    answer = _fresh(answer)
+    answer = versioned_update(
+        _answers(),
+        pk=answer.pk,
+        expected_version=expected_version,
+        editable=Answer.EDITABLE,
+        to=Status.DRAFT,
+        fields=fields,
+        refused=_("This answer is %(status)s and can no longer be changed."),
+    )
     changes = diff(snapshot(before, fields), snapshot(answer, fields))
     if evidence is not None:
         chosen = list(evidence)
@@ -86,7 +87,9 @@ def answer_update(
                 [AnswerEvidence(answer=answer, evidence_id=pk) for pk in wanted - current]
             )
             changes["evidence"] = [len(current), len(wanted)]
-    audit_record(actor=by, action="answer.updated", target=answer, region=answer.cycle.region, changes=changes)
+    audit_record(
+        actor=by, action=EvaluationAction.ANSWER_UPDATED, target=answer, region=answer.cycle.region, changes=changes
+    )
     return answer
 
 
@@ -99,15 +102,28 @@ def answer_problems(answer: Answer) -> list[str]:
     return problems
 
 
-def _move(answer: Answer, *, from_states: Iterable[str], to: str, **extra: Any) -> Answer:
-    moved = Answer.objects.filter(pk=answer.pk, status__in=list(from_states)).update(
-        status=to, version=F("version") + 1, updated_at=timezone.now(), **extra
+def _move(
+    answer: Answer,
+    *,
+    from_states: Iterable[str],
+    to: str,
+    by: Actor,
+    action: EvaluationAction,
+    reason: str = "",
+    **extra: Any,
+) -> Answer:
+    """One guarded step of the answer and its audit event, together."""
+    return transition(
+        _answers(),
+        pk=answer.pk,
+        from_states=from_states,
+        to=to,
+        refused=_("This answer is already %(status)s; nothing was changed."),
+        audit=lambda moved: audit_record(
+            actor=by, action=action, target=moved, region=moved.cycle.region, reason=reason
+        ),
+        **extra,
     )
-    current = _fresh(answer)
-    if not moved:
-        message = _("This answer is already %(status)s; nothing was changed.")
-        raise ValidationError(message % {"status": current.get_status_display().lower()})
-    return current
 
 
 @transaction.atomic
@@ -118,32 +134,32 @@ def answer_submit(*, answer: Answer, by: Actor) -> Answer:
     problems = answer_problems(answer)
     if problems:
         raise ValidationError(problems)
-    answer = _move(
+    return _move(
         answer,
         from_states=Answer.EDITABLE,
         to=Status.SUBMITTED,
+        by=by,
+        action=EvaluationAction.ANSWER_SUBMITTED,
         submitted_at=timezone.now(),
         submitted_by=by if by is not None and by.is_authenticated else None,
     )
-    audit_record(actor=by, action="answer.submitted", target=answer, region=answer.cycle.region)
-    return answer
 
 
 @audit_refusals
 @transaction.atomic
 def answer_verify(*, answer: Answer, by: Actor) -> Answer:
     ensure_open(answer.cycle)
-    ensure_not_own_submission(answer, by, action="answer.verify_refused", region=answer.cycle.region)
-    answer = _move(
+    ensure_not_own_submission(answer, by, action=EvaluationAction.ANSWER_VERIFY_REFUSED, region=answer.cycle.region)
+    return _move(
         answer,
         from_states=[Status.SUBMITTED],
         to=Status.VERIFIED,
+        by=by,
+        action=EvaluationAction.ANSWER_VERIFIED,
         verified_at=timezone.now(),
         verified_by=by,
         return_reason="",
     )
-    audit_record(actor=by, action="answer.verified", target=answer, region=answer.cycle.region)
-    return answer
 
 
 @transaction.atomic
@@ -154,13 +170,17 @@ def answer_return(*, answer: Answer, by: Actor, reason: str) -> Answer:
         answer,
         from_states=[Status.SUBMITTED, Status.VERIFIED],
         to=Status.RETURNED,
+        by=by,
+        action=EvaluationAction.ANSWER_RETURNED,
+        reason=reason,
         return_reason=reason,
         verified_at=None,
         verified_by=None,
     )
-    audit_record(actor=by, action="answer.returned", target=answer, region=answer.cycle.region, reason=reason)
+    # Told: the answering SKPD's people who may change the answer, and the SKPD's own address.
     context = {"answer": answer, "reason": reason}
-    notify(template="answer_returned", recipients=agency_emails(answer.agency), context=context)
+    recipients = addresses(who_may(CHANGE, answer), agency=answer.agency)
+    notify(template="answer_returned", recipients=recipients, context=context)
     return answer
 
 

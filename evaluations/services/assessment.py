@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record
+from evaluations.actions import EvaluationAction
 from evaluations.models import Answer, AssessmentNote, EvaluationCycle, Lens, OfficialResult, Question, Score
 from evaluations.scoring import combine_lenses, rounded
 from evaluations.services.cycles import hold_cycle
@@ -88,7 +89,7 @@ def scores_save(*, cycle: EvaluationCycle, by: Actor, scores: Mapping[Question, 
     if reviewed:
         changes["reviewed_after_change"] = reviewed
     if changes:
-        audit_record(actor=by, action="score.saved", target=cycle, region=cycle.region, changes=changes)
+        audit_record(actor=by, action=EvaluationAction.SCORE_SAVED, target=cycle, region=cycle.region, changes=changes)
     return touched
 
 
@@ -109,7 +110,7 @@ def note_save(
         where = dimension.code if dimension else "overall"
         audit_record(
             actor=by,
-            action="note.saved",
+            action=EvaluationAction.NOTE_SAVED,
             target=cycle,
             region=cycle.region,
             changes={"dimension": where, **changes},
@@ -190,5 +191,12 @@ def official_result_save(*, cycle: EvaluationCycle, by: Actor, data: Mapping[str
         "computed_final_index": None if computed is None else str(computed),
         "difference_note": note,
     }
-    audit_record(actor=by, action="result.official", target=cycle, region=cycle.region, reason=note, changes=changes)
+    audit_record(
+        actor=by,
+        action=EvaluationAction.RESULT_OFFICIAL,
+        target=cycle,
+        region=cycle.region,
+        reason=note,
+        changes=changes,
+    )
     return result

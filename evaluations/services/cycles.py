@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, Region, Role
-from agencies.notifications import agency_emails, notify
+from agencies.notifications import addresses, notify
+from agencies.permissions import CHANGE, who_may_for_agency
 from common.forms import MIN_REASON_LENGTH, clean_reason
+from evaluations.actions import EvaluationAction
 from evaluations.models import (
     Answer,
     AnswerEvidence,
@@ -64,13 +66,21 @@ def ensure_open(cycle: EvaluationCycle) -> EvaluationCycle:
     return current
 
 
+def skpd_addresses(agency: Agency) -> list[str]:
+    """Whom an SKPD's evaluation mails go to: its people who may change its answers (operators and heads), and its
+    official address."""
+    return addresses(who_may_for_agency(CHANGE, Answer, agency), agency=agency)
+
+
 @transaction.atomic
 def cycle_create(*, region: Region, by: Actor, data: Mapping[str, Any]) -> EvaluationCycle:
     fields = {k: v for k, v in data.items() if k in CYCLE_FIELDS}
     cycle = EvaluationCycle(region=region, **fields)
     cycle.full_clean()
     cycle.save()
-    audit_record(actor=by, action="cycle.created", target=cycle, region=region, changes=snapshot(cycle, fields))
+    audit_record(
+        actor=by, action=EvaluationAction.CYCLE_CREATED, target=cycle, region=region, changes=snapshot(cycle, fields)
+    )
     return cycle
 
 
@@ -81,7 +91,9 @@ def cycle_update(*, cycle: EvaluationCycle, by: Actor, data: Mapping[str, Any]) 
     if changes:
         cycle.full_clean()
         cycle.save()
-        audit_record(actor=by, action="cycle.updated", target=cycle, region=cycle.region, changes=changes)
+        audit_record(
+            actor=by, action=EvaluationAction.CYCLE_UPDATED, target=cycle, region=cycle.region, changes=changes
+        )
     return cycle
 
 
@@ -96,7 +108,9 @@ def cycle_set_assessors(*, cycle: EvaluationCycle, by: Actor, assessors: Iterabl
     after = sorted(u.get_username() for u in chosen)
     if before != after:
         changes = {"assessors": [before, after]}
-        audit_record(actor=by, action="cycle.assessors", target=cycle, region=cycle.region, changes=changes)
+        audit_record(
+            actor=by, action=EvaluationAction.CYCLE_ASSESSORS, target=cycle, region=cycle.region, changes=changes
+        )
 
 
 # --- Questionnaire versions -------------------------------------------------------------------------------
@@ -177,7 +191,9 @@ def questionnaire_import(*, cycle: EvaluationCycle, by: Actor, rows: Sequence[An
     cycle.questionnaire = questionnaire
     cycle.save(update_fields=["questionnaire"])
     changes = {"questionnaire": str(questionnaire), "questions": len(questions), "removed_assignments": removed}
-    audit_record(actor=by, action="questionnaire.imported", target=cycle, region=cycle.region, changes=changes)
+    audit_record(
+        actor=by, action=EvaluationAction.QUESTIONNAIRE_IMPORTED, target=cycle, region=cycle.region, changes=changes
+    )
     return questionnaire
 
 
@@ -228,9 +244,9 @@ def assign_questions(
         "questions": sorted(q.code for q in questions),
         "deadline": deadline.isoformat(),
     }
-    audit_record(actor=by, action="assignment.set", target=cycle, region=cycle.region, changes=changes)
+    audit_record(actor=by, action=EvaluationAction.ASSIGNMENT_SET, target=cycle, region=cycle.region, changes=changes)
     context = {"cycle": cycle, "agency": agency, "count": len(questions), "deadline": deadline}
-    notify(template="questions_assigned", recipients=agency_emails(agency), context=context)
+    notify(template="questions_assigned", recipients=skpd_addresses(agency), context=context)
     return len(questions)
 
 
@@ -275,7 +291,14 @@ def cycle_lock(*, cycle: EvaluationCycle, by: Actor, reason: str = "", today: dt
     changes: dict[str, Any] = report.summary()
     if report.window_open:
         changes["window_closes_on"] = report.closes_on.isoformat()
-    audit_record(actor=by, action="cycle.locked", target=locked, region=locked.region, reason=reason, changes=changes)
+    audit_record(
+        actor=by,
+        action=EvaluationAction.CYCLE_LOCKED,
+        target=locked,
+        region=locked.region,
+        reason=reason,
+        changes=changes,
+    )
     cycle.refresh_from_db()
     return cycle
 
@@ -292,7 +315,14 @@ def cycle_unlock(*, cycle: EvaluationCycle, by: Actor, reason: str) -> Evaluatio
     locked.locked_at, locked.locked_by = None, None
     locked.save(update_fields=["locked_at", "locked_by"])
     changes = {"scores_kept": kept}
-    audit_record(actor=by, action="cycle.unlocked", target=locked, region=locked.region, reason=reason, changes=changes)
+    audit_record(
+        actor=by,
+        action=EvaluationAction.CYCLE_UNLOCKED,
+        target=locked,
+        region=locked.region,
+        reason=reason,
+        changes=changes,
+    )
     cycle.refresh_from_db()
     return cycle
 
@@ -342,5 +372,7 @@ def cycle_carry_forward(*, previous: EvaluationCycle, by: Actor, data: Mapping[s
             [AnswerEvidence(answer=answer, evidence_id=link.evidence_id, carried=True) for link in old_links]
         )
     changes = {"from": str(previous), "assignments": len(assignments), "answers_carried": carried}
-    audit_record(actor=by, action="cycle.carried_forward", target=cycle, region=cycle.region, changes=changes)
+    audit_record(
+        actor=by, action=EvaluationAction.CYCLE_CARRIED_FORWARD, target=cycle, region=cycle.region, changes=changes
+    )
     return cycle

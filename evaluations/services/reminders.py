@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import Count, Exists, Min, OuterRef
 
 from agencies.models import Agency
-from agencies.notifications import agency_emails, notify
+from agencies.notifications import notify
 from evaluations.models import Answer, Assignment, EvaluationCycle, ReminderLog
+from evaluations.services.cycles import skpd_addresses
 
 STEPS = (7, 3, 1, 0)  # days before the deadline
 OVERDUE = -1  # ReminderLog.days_before of the one reminder after the deadline has passed
@@ -72,7 +73,7 @@ def reminders_send(*, today: dt.date) -> tuple[list[Reminder], list[Reminder]]:
     """Mail and log today's reminders; returns (sent, skipped because the SKPD has no mail address)."""
     sent, skipped = [], []
     for reminder in reminders_due(today=today):
-        recipients = agency_emails(reminder.agency)
+        recipients = skpd_addresses(reminder.agency)
         if not recipients:
             # Not logged: once someone adds an address, the next run on a step day reaches them.
             skipped.append(reminder)

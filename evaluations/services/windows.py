@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record
 from agencies.models import Agency
-from agencies.notifications import agency_emails, notify
+from agencies.notifications import notify
 from common.forms import clean_reason
+from evaluations.actions import EvaluationAction
 from evaluations.models import Assignment, EvaluationCycle, WindowExtension
-from evaluations.services.cycles import ensure_open
+from evaluations.services.cycles import ensure_open, skpd_addresses
 
 Actor = AbstractBaseUser | None
 
@@ -152,14 +153,14 @@ def extension_grant(
     changes = {"agency": agency.acronym, "closes_on": [before.isoformat() if before else None, closes_on.isoformat()]}
     audit_record(
         actor=by,
-        action="extension.granted",
+        action=EvaluationAction.EXTENSION_GRANTED,
         target=cycle,
         region=cycle.region,
         reason=reason,
         changes=changes,
     )
     context = {"cycle": cycle, "agency": agency, "closes_on": closes_on, "previous": before, "reason": reason}
-    notify(template="window_extension", recipients=agency_emails(agency), context=context)
+    notify(template="window_extension", recipients=skpd_addresses(agency), context=context)
     return extension
 
 
@@ -175,7 +176,9 @@ def extension_revoke(*, extension: WindowExtension, by: Actor) -> None:
     ensure_open(cycle)
     extension.delete()
     changes = {"agency": agency.acronym, "closes_on": [extension.closes_on.isoformat(), None]}
-    audit_record(actor=by, action="extension.revoked", target=cycle, region=cycle.region, changes=changes)
+    audit_record(
+        actor=by, action=EvaluationAction.EXTENSION_REVOKED, target=cycle, region=cycle.region, changes=changes
+    )
     context = {
         "cycle": cycle,
         "agency": agency,
@@ -183,4 +186,4 @@ def extension_revoke(*, extension: WindowExtension, by: Actor) -> None:
         "previous": extension.closes_on,
         "revoked": True,
     }
-    notify(template="window_extension", recipients=agency_emails(agency), context=context)
+    notify(template="window_extension", recipients=skpd_addresses(agency), context=context)

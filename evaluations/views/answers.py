@@ -12,17 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
+from agencies.gates import requires
 from agencies.models import AGENCY_ROLES
-from agencies.permissions import CHANGE, agencies_of, can, roles_allow, scoped
+from agencies.permissions import CHANGE, VIEW, agencies_of, can, roles_allow, scoped
 from common.forms import ReasonForm, add_service_errors
 from common.views import act_and_redirect
+from common.workflow import VersionConflict
 from evaluations import selectors
-from evaluations.forms import AnswerForm
+from evaluations.forms.answers import AnswerForm
 from evaluations.models import Answer, EvaluationCycle
-from evaluations.rules import REVIEW, SUBMIT
-from evaluations.services import answers as services
+from evaluations.rules import RETURN, REVIEW, SUBMIT, VERIFY
+from evaluations.services import answers as answer_services
 from evaluations.services import windows
-from evaluations.views.common import get_answer
+from evaluations.views.common import get_answer_for_user
 from evidence.forms import keep_typed
 from evidence.selectors import agency_library
 from evidence.services import evidence_with_new_files
@@ -65,10 +67,12 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = get_answer(request, pk)
-    # The window notice is for the SKPD's own staff, also (above all) once it has closed.
-    staff = roles_allow(request.user, CHANGE, answer)
+@requires(VIEW, fetch=get_answer_for_user)
+def answer_detail(request: HttpRequest, answer: Answer) -> HttpResponse:
+    # The window notice is for the SKPD's own staff while the answer is theirs to work on, also (above all) once
+    # the window has closed, which is why it is not asked of `can`.
+    in_their_hands = answer.is_editable and not answer.cycle.is_locked
+    staff = in_their_hands and roles_allow(request.user, CHANGE, answer)
     window = windows.window_for(cycle=answer.cycle, agency=answer.agency, today=windows.today()) if staff else None
     return render(
         request,
@@ -77,8 +81,9 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answer": answer,
             "window": window,
             "can_edit": can(request.user, CHANGE, answer),
-            "can_review": not answer.cycle.is_locked and can(request.user, REVIEW, answer),
-            "problems": services.answer_problems(answer) if answer.is_editable else [],
+            "can_verify": can(request.user, VERIFY, answer),
+            "can_return": can(request.user, RETURN, answer),
+            "problems": answer_services.answer_problems(answer) if answer.is_editable else [],
             "reason_form": ReasonForm(),
             "history": events_for(answer).select_related("actor")[:10],
         },
@@ -86,8 +91,8 @@ def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = get_answer(request, pk, CHANGE)
+@requires(CHANGE, fetch=get_answer_for_user)
+def answer_edit(request: HttpRequest, answer: Answer) -> HttpResponse:
     if answer.cycle.is_locked or not answer.is_editable:
         messages.warning(request, _("This answer can no longer be changed."))
         return redirect(answer)
@@ -109,14 +114,14 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for notice in files.notices:
             messages.info(request, notice)
         try:
-            saved = services.answer_update(
+            saved = answer_services.answer_update(
                 answer=answer,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 data=form.service_data(),
                 evidence=files.evidence,
             )
-        except services.AnswerConflict as clash:
+        except VersionConflict as clash:
             conflict = True
             data = request.POST.copy()
             data["version"] = str(clash.current.version)
@@ -153,7 +158,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _submit(request: HttpRequest, answer: Answer) -> HttpResponse:
     return act_and_redirect(
         request,
-        lambda: services.answer_submit(answer=answer, by=request.user),
+        lambda: answer_services.answer_submit(answer=answer, by=request.user),
         success=_("The answer was submitted to DKISP."),
         to=answer,
     )
@@ -161,29 +166,30 @@ def _submit(request: HttpRequest, answer: Answer) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _submit(request, get_answer(request, pk, SUBMIT))
+@requires(SUBMIT, fetch=get_answer_for_user)
+def answer_submit(request: HttpRequest, answer: Answer) -> HttpResponse:
+    return _submit(request, answer)
 
 
 @login_required
 @require_POST
-def answer_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = get_answer(request, pk, REVIEW)
+@requires(REVIEW, fetch=get_answer_for_user)
+def answer_verify(request: HttpRequest, answer: Answer) -> HttpResponse:
     return act_and_redirect(
         request,
-        lambda: services.answer_verify(answer=answer, by=request.user),
+        lambda: answer_services.answer_verify(answer=answer, by=request.user),
         success=_("The answer was verified."),
         to=answer,
     )
 
 
 @login_required
-def answer_return(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = get_answer(request, pk, REVIEW)
+@requires(REVIEW, fetch=get_answer_for_user)
+def answer_return(request: HttpRequest, answer: Answer) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_return(answer=answer, by=request.user, reason=form.cleaned_data["reason"])
+            answer_services.answer_return(answer=answer, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

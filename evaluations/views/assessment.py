@@ -10,35 +10,30 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from agencies.models import Role
-from agencies.permissions import CHANGE, can, roles_of, visible
+from agencies.gates import requires
+from agencies.permissions import CHANGE, VIEW, can, visible
 from common.forms import add_service_errors
 from evaluations import selectors
-from evaluations.forms import ScoreSheetForm
-from evaluations.models import AnswerEvidence, EvaluationCycle
+from evaluations.forms.assessment import ScoreSheetForm
+from evaluations.models import AnswerEvidence, EvaluationCycle, Package
 from evaluations.rules import ASSESS
 from evaluations.services import assessment
-from evaluations.views.common import get_cycle
+from evaluations.views.common import get_cycle_for_user
 from evidence.downloads import evidence_file_response
 from masterplan.models import Dimension
 
 
 @login_required
+@requires(ASSESS, on=EvaluationCycle)
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or Role.ASSESSOR in roles_of(request.user, request.region)):
-        raise PermissionDenied
     locked = EvaluationCycle.objects.filter(region=request.region, locked_at__isnull=False, assessors=request.user)
     cycles = visible(request.user, locked)
     return render(request, "evaluations/assessment_list.html", {"cycles": cycles.order_by("-year")})
 
 
-def _assessed_cycle(request: HttpRequest, pk: int) -> EvaluationCycle:
-    return get_cycle(request, pk, ASSESS)
-
-
 @login_required
-def assessment_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _assessed_cycle(request, pk)
+@requires(ASSESS, fetch=get_cycle_for_user)
+def assessment_overview(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     overall = cycle.notes.filter(dimension=None).first()
     initial = {k: getattr(overall, k) for k in assessment.NOTE_FIELDS} if overall else {}
     form = ScoreSheetForm(request.POST or None, questions=[], initial=initial)
@@ -59,13 +54,15 @@ def assessment_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "indices": selectors.cycle_indices(cycle),
         "changed_count": sum(len(codes) for codes in changed.values()),
+        # The latest final package the assessor may download (the policy lets them see final ones only).
+        "package": visible(request.user, Package.objects.filter(cycle=cycle, status=Package.Status.DONE)).first(),
     }
     return render(request, "evaluations/assessment_overview.html", context)
 
 
 @login_required
-def assessment_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    cycle = _assessed_cycle(request, pk)
+@requires(ASSESS, fetch=get_cycle_for_user)
+def assessment_dimension(request: HttpRequest, cycle: EvaluationCycle, code: str) -> HttpResponse:
     dimension = get_object_or_404(Dimension, code=code)
     rows = selectors.assessment_rows(cycle, dimension)
     note = cycle.notes.filter(dimension=dimension).first()
@@ -97,9 +94,9 @@ def assessment_dimension(request: HttpRequest, pk: int, code: str) -> HttpRespon
 
 
 @login_required
-def assessment_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
+@requires(VIEW, fetch=get_cycle_for_user)
+def assessment_evidence(request: HttpRequest, cycle: EvaluationCycle, evidence_pk: int) -> HttpResponseBase:
     """Evidence attached to an answer of a cycle the user may assess or manage (never another file)."""
-    cycle = get_cycle(request, pk)
     if not cycle.is_locked:
         raise Http404
     if not (can(request.user, ASSESS, cycle) or can(request.user, CHANGE, cycle)):

@@ -15,13 +15,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies.gates import requires
+from agencies.permissions import CHANGE, CREATE, can
 from common.forms import add_service_errors
 from evaluations import questionnaire_io
-from evaluations.forms import AssignForm, QuestionnaireUploadForm
-from evaluations.models import Assignment, Lens, Question
+from evaluations.forms.questionnaire import AssignForm, QuestionnaireUploadForm
+from evaluations.models import Assignment, EvaluationCycle, Lens, Question
 from evaluations.questionnaire_io import preview
-from evaluations.services import cycles
-from evaluations.views.common import coordinator_cycle, require_coordinator
+from evaluations.rules import EDIT
+from evaluations.services import cycles as cycle_services
+from evaluations.views.common import get_cycle_for_user
 from masterplan.models import Dimension
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,9 +32,9 @@ QUESTION_ORDER = ("dimension__order", "order", "code")
 
 
 @login_required
-def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(CHANGE, fetch=get_cycle_for_user)
+def questionnaire(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     """The cycle's questions by dimension, each with the SKPD it is assigned to (if any)."""
-    cycle = coordinator_cycle(request, pk)
     questions: list[Question] = []
     if cycle.questionnaire_id:
         questions = list(
@@ -48,21 +51,22 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle,
         "groups": sorted(groups.values(), key=lambda group: group[0].order),
         "lenses": dict(Lens.choices),
+        "can_edit": can(request.user, EDIT, cycle),
     }
     return render(request, "evaluations/questionnaire.html", context)
 
 
 @login_required
+@requires(CREATE, on=EvaluationCycle)
 def questionnaire_template(request: HttpRequest) -> HttpResponse:
-    require_coordinator(request)
     response = HttpResponse(questionnaire_io.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="templat-kuesioner-smart-city.xlsx"'
     return response
 
 
 @login_required
-def questionnaire_export(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+@requires(CHANGE, fetch=get_cycle_for_user)
+def questionnaire_export(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     if not cycle.questionnaire_id:
         raise Http404
     questions = cycle.questionnaire.questions.select_related("dimension", "element").order_by(*QUESTION_ORDER)
@@ -73,9 +77,9 @@ def questionnaire_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def questionnaire_import(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(CHANGE, fetch=get_cycle_for_user)
+def questionnaire_import(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     """Upload, then a preview of every row and every error; nothing is saved until the coordinator confirms."""
-    cycle = coordinator_cycle(request, pk)
     form = QuestionnaireUploadForm(request.POST or None, request.FILES or None)
     result = None
     refused = getattr(request, "upload_errors", [])
@@ -103,14 +107,16 @@ def questionnaire_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def questionnaire_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+@requires(CHANGE, fetch=get_cycle_for_user)
+def questionnaire_import_confirm(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     pending = preview.pending_preview(request.session, cycle_pk=cycle.pk)
     if pending is None:
         messages.error(request, _("Upload the questionnaire file again: the preview has expired."))
         return redirect("evaluations:questionnaire_import", pk=cycle.pk)
     try:
-        version = cycles.questionnaire_import(cycle=cycle, by=request.user, rows=pending.rows, name=pending.name)
+        version = cycle_services.questionnaire_import(
+            cycle=cycle, by=request.user, rows=pending.rows, name=pending.name
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("evaluations:questionnaire_import", pk=cycle.pk)
@@ -121,9 +127,9 @@ def questionnaire_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assignment(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(CHANGE, fetch=get_cycle_for_user)
+def assignment(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     """Hand the questionnaire's questions to the responsible SKPD (and the supporting ones), with a deadline."""
-    cycle = coordinator_cycle(request, pk)
     if not cycle.questionnaire_id:
         messages.warning(request, _("Import the questionnaire first."))
         return redirect("evaluations:questionnaire_import", pk=cycle.pk)
@@ -131,7 +137,7 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         agency = form.cleaned_data["agency"]
         try:
-            n = cycles.assign_questions(
+            n = cycle_services.assign_questions(
                 cycle=cycle,
                 by=request.user,
                 questions=form.selected_questions(),

@@ -11,24 +11,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.permissions import get_many_for_user
+from agencies.gates import requires
+from agencies.permissions import CHANGE, can, get_many_for_user, scoped
 from common.ids import parse_id, parse_ids
 from common.pagination import paginate
 from common.views import report_bulk_outcome
 from evaluations import selectors
-from evaluations.models import Answer
-from evaluations.rules import REVIEW
+from evaluations.models import Answer, EvaluationCycle
+from evaluations.rules import EDIT, REVIEW, VERIFY
 from evaluations.services import answers as answer_services
-from evaluations.views.common import coordinator_cycle
+from evaluations.views.common import get_cycle_for_user
 from masterplan.models import Dimension
 
 PAGE_SIZE = 50
 
 
 @login_required
-def answers_review(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(CHANGE, fetch=get_cycle_for_user)
+def answers_review(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     """DKISP's verification list: filter by SKPD, dimension and status; verify several at once."""
-    cycle = coordinator_cycle(request, pk)
     rows = selectors.answer_rows(user=request.user, cycle=cycle)
     status = request.GET.get("status", Answer.Status.SUBMITTED)
     agency = request.GET.get("agency", "")
@@ -40,6 +41,11 @@ def answers_review(request: HttpRequest, pk: int) -> HttpResponse:
     if dimension:
         rows = rows.filter(question__dimension__code=dimension)
     page, query = paginate(request, rows, PAGE_SIZE)
+    # One query asks the policy which answers of the page may be verified now (status and lock included).
+    shown = Answer.objects.filter(pk__in=[answer.pk for answer in page.object_list])
+    verifiable = set(scoped(request.user, VERIFY, shown).values_list("pk", flat=True))
+    for answer in page.object_list:
+        answer.can_verify = answer.pk in verifiable
     answering_agencies = cycle.region.agencies.filter(answers__cycle=cycle).distinct().order_by("acronym")
     context = {
         "cycle": cycle,
@@ -51,14 +57,15 @@ def answers_review(request: HttpRequest, pk: int) -> HttpResponse:
         "statuses": Answer.Status.choices,
         "agencies": answering_agencies,
         "dimensions": Dimension.objects.all(),
+        "can_verify": bool(verifiable),
     }
     return render(request, "evaluations/answers_review.html", context)
 
 
 @login_required
 @require_POST
-def answers_bulk_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+@requires(CHANGE, fetch=get_cycle_for_user)
+def answers_bulk_verify(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     ids = parse_ids(request.POST.getlist("answer"))
     if ids:
         answers = get_many_for_user(
@@ -76,7 +83,8 @@ def answers_bulk_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def readiness(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = coordinator_cycle(request, pk)
+@requires(CHANGE, fetch=get_cycle_for_user)
+def readiness(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     report = selectors.readiness(cycle=cycle, today=timezone.localdate())
-    return render(request, "evaluations/readiness.html", {"cycle": cycle, "readiness": report})
+    context = {"cycle": cycle, "readiness": report, "can_lock": can(request.user, EDIT, cycle)}
+    return render(request, "evaluations/readiness.html", context)

@@ -12,19 +12,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.permissions import CHANGE, DELETE, get_for_user
+from agencies.gates import requires
+from agencies.permissions import CHANGE, DELETE, can, get_for_user
 from common.forms import add_service_errors
 from common.views import act_and_redirect
-from evaluations.forms import WindowExtensionForm
-from evaluations.models import WindowExtension
+from evaluations.forms.cycles import WindowExtensionForm
+from evaluations.models import EvaluationCycle, WindowExtension
+from evaluations.rules import EDIT
 from evaluations.services import windows
-from evaluations.views.common import get_cycle
+from evaluations.views.common import get_cycle_for_user
 
 
 @login_required
-def extensions(request: HttpRequest, pk: int) -> HttpResponse:
+@requires(CHANGE, fetch=get_cycle_for_user)
+def extensions(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     """The cycle's extensions, and the form that grants (or changes) one for an SKPD."""
-    cycle = get_cycle(request, pk, CHANGE)
     form = WindowExtensionForm(request.POST or None, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -44,14 +46,20 @@ def extensions(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, message % details)
             return redirect("evaluations:extensions", pk=cycle.pk)
     rows = cycle.extensions.select_related("agency", "granted_by").order_by("agency__acronym")
-    context = {"cycle": cycle, "form": form, "extensions": rows, "today": windows.today()}
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "extensions": rows,
+        "today": windows.today(),
+        "can_edit": can(request.user, EDIT, cycle),
+    }
     return render(request, "evaluations/extensions.html", context)
 
 
 @login_required
 @require_POST
-def extension_revoke(request: HttpRequest, pk: int, extension_pk: int) -> HttpResponse:
-    cycle = get_cycle(request, pk, CHANGE)
+@requires(CHANGE, fetch=get_cycle_for_user)
+def extension_revoke(request: HttpRequest, cycle: EvaluationCycle, extension_pk: int) -> HttpResponse:
     extension = get_for_user(request.user, WindowExtension.objects.filter(cycle=cycle), DELETE, pk=extension_pk)
     return act_and_redirect(
         request,

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
 from agencies.permissions import User, visible
@@ -92,11 +94,13 @@ def overall_progress(rows: list[ProgressRow]) -> Decimal | None:
 # --- An SKPD's reports, period by period ---------------------------------------------------------------
 
 
-class SlotState:
-    NOT_DUE = "not_due"
-    DUE = "due"
-    OVERDUE = "overdue"
-    OPTIONAL = "optional"  # a supporting SKPD may report, but nobody waits for it
+class SlotState(models.TextChoices):
+    """Where a period without a submitted report stands; a period with one shows the report's status."""
+
+    NOT_DUE = "not_due", _("In progress")
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")
+    OPTIONAL = "optional", _("Optional")  # a supporting SKPD may report, but nobody waits for it
 
 
 @dataclass

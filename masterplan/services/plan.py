@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, Region
+from masterplan.actions import MasterplanAction
 from masterplan.models import Indicator, IndicatorTarget, Masterplan, Programme
 
 Actor = AbstractBaseUser | None
@@ -45,7 +46,7 @@ def masterplan_create(*, by: Actor, region: Region, data: Mapping[str, Any]) -> 
     masterplan.save()
     audit_record(
         actor=by,
-        action="masterplan.created",
+        action=MasterplanAction.MASTERPLAN_CREATED,
         target=masterplan,
         region=region,
         changes=snapshot(masterplan, _only(data, MASTERPLAN_FIELDS).keys()),
@@ -60,7 +61,11 @@ def masterplan_update(*, masterplan: Masterplan, by: Actor, data: Mapping[str, A
         masterplan.full_clean()
         masterplan.save()
         audit_record(
-            actor=by, action="masterplan.updated", target=masterplan, region=masterplan.region, changes=changes
+            actor=by,
+            action=MasterplanAction.MASTERPLAN_UPDATED,
+            target=masterplan,
+            region=masterplan.region,
+            changes=changes,
         )
     return masterplan
 
@@ -88,7 +93,9 @@ def programme_create(
     programme.supporting_agencies.set(supporters)
     changes = snapshot(programme, _only(data, PROGRAMME_FIELDS).keys())
     changes["supporting_agencies"] = _supporter_labels(supporters)
-    audit_record(actor=by, action="programme.created", target=programme, region=masterplan.region, changes=changes)
+    audit_record(
+        actor=by, action=MasterplanAction.PROGRAMME_CREATED, target=programme, region=masterplan.region, changes=changes
+    )
     return programme
 
 
@@ -110,7 +117,11 @@ def programme_update(
     if changes:
         programme.save()
         audit_record(
-            actor=by, action="programme.updated", target=programme, region=programme.masterplan.region, changes=changes
+            actor=by,
+            action=MasterplanAction.PROGRAMME_UPDATED,
+            target=programme,
+            region=programme.masterplan.region,
+            changes=changes,
         )
     return programme
 
@@ -157,7 +168,11 @@ def indicator_create(
     changes = snapshot(indicator, fields.keys())
     changes.update(_set_targets(indicator, targets or {}))
     audit_record(
-        actor=by, action="indicator.created", target=indicator, region=programme.masterplan.region, changes=changes
+        actor=by,
+        action=MasterplanAction.INDICATOR_CREATED,
+        target=indicator,
+        region=programme.masterplan.region,
+        changes=changes,
     )
     return indicator
 
@@ -176,7 +191,7 @@ def indicator_update(
     if changes:
         audit_record(
             actor=by,
-            action="indicator.updated",
+            action=MasterplanAction.INDICATOR_UPDATED,
             target=indicator,
             region=indicator.programme.masterplan.region,
             changes=changes,
@@ -192,7 +207,7 @@ def indicator_delete(*, indicator: Indicator, by: Actor) -> None:
     targets = {str(t.year): str(t.value) for t in indicator.targets.all()}
     audit_record(
         actor=by,
-        action="indicator.deleted",
+        action=MasterplanAction.INDICATOR_DELETED,
         target=indicator,
         region=programme.masterplan.region,
         changes={"name": indicator.name, "targets": targets},

@@ -1,8 +1,8 @@
 """The progress-report workflow: draft → submitted → approved, or returned with a reason → draft again.
 
-Every transition is one conditional UPDATE (… WHERE status IN (…)), so two people acting at once produce
-one transition and a clear message for the other, on PostgreSQL and SQLite alike. Edits carry the version
-the user started from; a save based on an older version raises `ReportConflict` instead of overwriting.
+Every transition is one guarded step of `common.workflow`, so two people acting at once produce one transition
+and a clear message for the other. Edits carry the version the user started from; a save based on an older
+version raises `VersionConflict` instead of overwriting.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.audit import audit_record, audit_refusals, diff, snapshot
 from agencies.models import Agency
-from agencies.notifications import agency_emails, coordinator_emails, notify
-from agencies.permissions import ensure_not_own_submission
+from agencies.notifications import addresses, notify
+from agencies.permissions import CHANGE, ensure_not_own_submission, who_may
 from common.bulk import apply_each
 from common.forms import clean_reason
+from common.workflow import transition, versioned_update
 from evidence.models import Evidence
+from masterplan.actions import MasterplanAction
 from masterplan.models import (
     PERIODS_PER_YEAR,
     IndicatorRealisation,
@@ -32,26 +34,28 @@ from masterplan.models import (
     ProgressReport,
     ReportEvidence,
 )
+from masterplan.rules import REVIEW
 
 Actor = AbstractBaseUser | None
 Status = ProgressReport.Status
 REPORT_FIELDS = ("narrative", "obstacles", "follow_up", "budget_plan", "budget_realisation")
 
 
-class ReportConflict(Exception):
-    """Someone saved the report after the user opened it; `current` is the report as it is now."""
-
-    def __init__(self, current: ProgressReport) -> None:
-        super().__init__("report changed")
-        self.current = current
-
-
 def _region(report: ProgressReport) -> Any:
     return report.programme.masterplan.region
 
 
+def _reports() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.select_related("programme__masterplan__region", "agency")
+
+
 def _refresh(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_related("programme__masterplan__region", "agency").get(pk=report.pk)
+    return _reports().get(pk=report.pk)
+
+
+def _skpd_addresses(report: ProgressReport) -> list[str]:
+    """Who hears of DKISP's decision: the reporting SKPD's people who may change the report, and its address."""
+    return addresses(who_may(CHANGE, report), agency=report.agency)
 
 
 @transaction.atomic
@@ -80,7 +84,7 @@ def report_start(*, programme: Programme, agency: Agency, year: int, period: int
         period_type=masterplan.period_type,
         created_by=by,
     )
-    audit_record(actor=by, action="report.created", target=report, region=masterplan.region)
+    audit_record(actor=by, action=MasterplanAction.REPORT_CREATED, target=report, region=masterplan.region)
     return report
 
 
@@ -98,21 +102,21 @@ def report_update(
     realisations: Mapping[int, tuple[Decimal | None, str]] | None = None,
     evidence: Iterable[Evidence] | None = None,
 ) -> ProgressReport:
-    """Save an editable report; raises ReportConflict when it changed since `expected_version`."""
+    """Save an editable report; raises VersionConflict when it changed since `expected_version`."""
     fields = {k: v for k, v in data.items() if k in REPORT_FIELDS}
     negative = [k for k in ("budget_plan", "budget_realisation") if fields.get(k) is not None and fields[k] < 0]
     if negative:
         raise ValidationError(dict.fromkeys(negative, _("A budget cannot be negative.")))
     before = _refresh(report)
-    updated = ProgressReport.objects.filter(pk=report.pk, version=expected_version, status__in=ProgressReport.EDITABLE)
-    if not updated.update(**fields, status=Status.DRAFT, version=F("version") + 1, updated_at=timezone.now()):
-        if not before.is_editable:
-            raise ValidationError(
-                _("This report is %(status)s and can no longer be changed.")
-                % {"status": before.get_status_display().lower()}
-            )
-        raise ReportConflict(before)
-    report = _refresh(report)
+    report = versioned_update(
+        _reports(),
+        pk=report.pk,
+        expected_version=expected_version,
+        editable=ProgressReport.EDITABLE,
+        to=Status.DRAFT,
+        fields=fields,
+        refused=_("This report is %(status)s and can no longer be changed."),
+    )
     changes = diff(snapshot(before, fields.keys()), snapshot(report, fields.keys()))
     if before.status != report.status:
         changes["status"] = [before.status, report.status]
@@ -120,7 +124,9 @@ def report_update(
         changes.update(_save_realisations(report, realisations))
     if evidence is not None:
         changes.update(_link_evidence(report, list(evidence), by))
-    audit_record(actor=by, action="report.updated", target=report, region=_region(report), changes=changes)
+    audit_record(
+        actor=by, action=MasterplanAction.REPORT_UPDATED, target=report, region=_region(report), changes=changes
+    )
     return report
 
 
@@ -178,18 +184,28 @@ def submission_problems(report: ProgressReport) -> list[str]:
 
 
 def _transition(
-    report: ProgressReport, *, from_states: Iterable[str], to: str, by: Actor, **extra: Any
+    report: ProgressReport,
+    *,
+    from_states: Iterable[str],
+    to: str,
+    by: Actor,
+    action: MasterplanAction,
+    changes: dict[str, Any],
+    reason: str = "",
+    **extra: Any,
 ) -> ProgressReport:
-    moved = ProgressReport.objects.filter(pk=report.pk, status__in=list(from_states)).update(
-        status=to, version=F("version") + 1, updated_at=timezone.now(), **extra
+    """One guarded step of the report and its audit event, together."""
+    return transition(
+        _reports(),
+        pk=report.pk,
+        from_states=from_states,
+        to=to,
+        refused=_("This report is already %(status)s; nothing was changed."),
+        audit=lambda moved: audit_record(
+            actor=by, action=action, target=moved, region=_region(moved), changes=changes, reason=reason
+        ),
+        **extra,
     )
-    current = _refresh(report)
-    if not moved:
-        raise ValidationError(
-            _("This report is already %(status)s; nothing was changed.")
-            % {"status": current.get_status_display().lower()}
-        )
-    return current
 
 
 @transaction.atomic
@@ -202,19 +218,15 @@ def report_submit(*, report: ProgressReport, by: Actor) -> ProgressReport:
         from_states=ProgressReport.EDITABLE,
         to=Status.SUBMITTED,
         by=by,
+        action=MasterplanAction.REPORT_SUBMITTED,
+        changes={"status": [Status.DRAFT, Status.SUBMITTED]},
         submitted_at=timezone.now(),
         submitted_by=by if by is not None and by.is_authenticated else None,
     )
-    audit_record(
-        actor=by,
-        action="report.submitted",
-        target=report,
-        region=_region(report),
-        changes={"status": [Status.DRAFT, Status.SUBMITTED]},
-    )
+    # Told: whoever may review the report (DKISP's coordinators of its region).
     notify(
         template="report_submitted",
-        recipients=coordinator_emails(_region(report)),
+        recipients=addresses(who_may(REVIEW, report)),
         context={"report": report, "actor": by},
     )
     return report
@@ -223,29 +235,24 @@ def report_submit(*, report: ProgressReport, by: Actor) -> ProgressReport:
 @audit_refusals
 @transaction.atomic
 def report_approve(*, report: ProgressReport, by: Actor) -> ProgressReport:
-    ensure_not_own_submission(report, by, action="report.approve_refused", region=_region(report))
+    ensure_not_own_submission(report, by, action=MasterplanAction.REPORT_APPROVE_REFUSED, region=_region(report))
     report = _transition(
         report,
         from_states=[Status.SUBMITTED],
         to=Status.APPROVED,
         by=by,
+        action=MasterplanAction.REPORT_APPROVED,
+        changes={"status": [Status.SUBMITTED, Status.APPROVED]},
         decided_at=timezone.now(),
         decided_by=by,
         return_reason="",
     )
-    audit_record(
-        actor=by,
-        action="report.approved",
-        target=report,
-        region=_region(report),
-        changes={"status": [Status.SUBMITTED, Status.APPROVED]},
-    )
-    notify(template="report_approved", recipients=agency_emails(report.agency), context={"report": report, "actor": by})
+    notify(template="report_approved", recipients=_skpd_addresses(report), context={"report": report, "actor": by})
     return report
 
 
 def _send_back(
-    report: ProgressReport, *, by: Actor, reason: str, from_state: str, action: str, template: str
+    report: ProgressReport, *, by: Actor, reason: str, from_state: str, action: MasterplanAction, template: str
 ) -> ProgressReport:
     """Hand a report back to its SKPD with a reason (a return of a submitted one, a reopening of an approved one)."""
     reason = clean_reason(reason)
@@ -254,21 +261,16 @@ def _send_back(
         from_states=[from_state],
         to=Status.RETURNED,
         by=by,
+        action=action,
+        changes={"status": [from_state, Status.RETURNED]},
+        reason=reason,
         decided_at=timezone.now(),
         decided_by=by,
         return_reason=reason,
     )
-    audit_record(
-        actor=by,
-        action=action,
-        target=report,
-        region=_region(report),
-        changes={"status": [from_state, Status.RETURNED]},
-        reason=reason,
-    )
     notify(
         template=template,
-        recipients=agency_emails(report.agency),
+        recipients=_skpd_addresses(report),
         context={"report": report, "actor": by, "reason": reason},
     )
     return report
@@ -277,7 +279,12 @@ def _send_back(
 @transaction.atomic
 def report_return(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
     return _send_back(
-        report, by=by, reason=reason, from_state=Status.SUBMITTED, action="report.returned", template="report_returned"
+        report,
+        by=by,
+        reason=reason,
+        from_state=Status.SUBMITTED,
+        action=MasterplanAction.REPORT_RETURNED,
+        template="report_returned",
     )
 
 
@@ -285,7 +292,12 @@ def report_return(*, report: ProgressReport, by: Actor, reason: str) -> Progress
 def report_reopen(*, report: ProgressReport, by: Actor, reason: str) -> ProgressReport:
     """Unlock an approved report for correction; it goes back to the SKPD as returned."""
     return _send_back(
-        report, by=by, reason=reason, from_state=Status.APPROVED, action="report.reopened", template="report_reopened"
+        report,
+        by=by,
+        reason=reason,
+        from_state=Status.APPROVED,
+        action=MasterplanAction.REPORT_REOPENED,
+        template="report_reopened",
     )
 
 

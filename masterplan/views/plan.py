@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
+from agencies.gates import requires
 from agencies.models import AGENCY_ROLES, Agency
-from agencies.permissions import CHANGE, CREATE, DELETE, can, can_in_region, get_for_user, roles_of
+from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, User, can, can_in_region, get_for_user, roles_of
 from agencies.selectors import agency_list
 from common.downloads import file_response
 from common.forms import add_service_errors
@@ -25,6 +26,18 @@ from masterplan.forms import IndicatorForm, MasterplanForm, ProgrammeForm
 from masterplan.models import Dimension, Indicator, Masterplan, Programme
 
 PAGE_SIZE = 25
+
+
+def get_programme_for_user(user: User, pk: int, action: str = VIEW) -> Programme:
+    return get_for_user(user, selectors.programme_detail_queryset(), action, pk=pk)
+
+
+def get_indicator_for_user(user: User, pk: int, action: str = VIEW) -> Indicator:
+    return get_for_user(user, Indicator.objects.select_related("programme__masterplan__region"), action, pk=pk)
+
+
+def get_agency_for_user(user: User, pk: int, action: str = VIEW) -> Agency:
+    return get_for_user(user, Agency.objects.select_related("region", "predecessor"), action, pk=pk)
 
 
 def _masterplan_or_404(request: HttpRequest) -> Masterplan:
@@ -103,8 +116,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = get_for_user(request.user, selectors.programme_detail_queryset(), pk=pk)
+@requires(VIEW, fetch=get_programme_for_user)
+def programme_detail(request: HttpRequest, programme: Programme) -> HttpResponse:
     can_change = can(request.user, CHANGE, programme)
     return render(
         request,
@@ -120,10 +133,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires(CREATE, on=Programme)
 def programme_create(request: HttpRequest) -> HttpResponse:
     masterplan = _masterplan_or_404(request)
-    if not can_in_region(request.user, CREATE, Programme, masterplan.region):
-        raise PermissionDenied
     form = ProgrammeForm(
         request.POST or None,
         region=masterplan.region,
@@ -146,11 +158,12 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = get_for_user(request.user, Programme.objects.select_related("masterplan__region"), CHANGE, pk=pk)
+@requires(CHANGE, fetch=get_programme_for_user)
+def programme_update(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme, region=programme.masterplan.region)
     if request.method == "POST" and form.is_valid():
         try:
+            # A fresh copy: the form has already set its values on `programme`, and the service audits the difference.
             services.programme_update(
                 programme=Programme.objects.get(pk=programme.pk),
                 by=request.user,
@@ -174,8 +187,8 @@ def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = get_for_user(request.user, Programme.objects.select_related("masterplan__region"), CHANGE, pk=pk)
+@requires(CHANGE, fetch=get_programme_for_user)
+def indicator_create(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = IndicatorForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,17 +203,14 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "masterplan/indicator_form.html", {"form": form, "programme": programme})
 
 
-def _indicator_for(request: HttpRequest, pk: int, action: str) -> Indicator:
-    return get_for_user(request.user, Indicator.objects.select_related("programme__masterplan__region"), action, pk=pk)
-
-
 @login_required
-def indicator_update(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = _indicator_for(request, pk, CHANGE)
+@requires(CHANGE, fetch=get_indicator_for_user)
+def indicator_update(request: HttpRequest, indicator: Indicator) -> HttpResponse:
     programme = indicator.programme
     form = IndicatorForm(request.POST or None, instance=indicator, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
+            # A fresh copy: the form has already set its values on `indicator`, and the service audits the difference.
             services.indicator_update(
                 indicator=Indicator.objects.get(pk=indicator.pk),
                 by=request.user,
@@ -225,8 +235,8 @@ def indicator_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    indicator = _indicator_for(request, pk, DELETE)
+@requires(DELETE, fetch=get_indicator_for_user)
+def indicator_delete(request: HttpRequest, indicator: Indicator) -> HttpResponse:
     programme = indicator.programme
     try:
         services.indicator_delete(indicator=indicator, by=request.user)
@@ -238,13 +248,13 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires(CHANGE, on=Masterplan)
 def masterplan_update(request: HttpRequest) -> HttpResponse:
     masterplan = _masterplan_or_404(request)
-    if not can(request.user, CHANGE, masterplan):
-        raise PermissionDenied
     form = MasterplanForm(request.POST or None, instance=masterplan)
     if request.method == "POST" and form.is_valid():
         try:
+            # A fresh copy: the form has already set its values on `masterplan`, and the service audits the difference.
             services.masterplan_update(
                 masterplan=Masterplan.objects.get(pk=masterplan.pk), by=request.user, data=form.cleaned_data
             )
@@ -283,8 +293,8 @@ def agency_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = get_for_user(request.user, Agency.objects.select_related("region", "predecessor"), pk=pk)
+@requires(VIEW, fetch=get_agency_for_user)
+def agency_detail(request: HttpRequest, agency: Agency) -> HttpResponse:
     masterplan = selectors.current_masterplan(user=request.user, region=agency.region)
     led, supported = (
         selectors.agency_programmes(user=request.user, agency=agency, masterplan=masterplan) if masterplan else ([], [])

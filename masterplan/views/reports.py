@@ -15,27 +15,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
+from agencies.gates import requires
 from agencies.models import AGENCY_ROLES, Role
 from agencies.permissions import (
     CHANGE,
     CREATE,
+    VIEW,
+    User,
     agencies_of,
     can,
-    can_in_region,
     get_for_user,
     get_many_for_user,
     roles_of,
+    scoped,
 )
 from common.forms import ReasonForm, add_service_errors
 from common.ids import parse_id, parse_ids
 from common.pagination import paginate
 from common.views import act_and_redirect, report_bulk_outcome
+from common.workflow import VersionConflict
 from evidence.forms import keep_typed
 from evidence.selectors import agency_library
 from evidence.services import evidence_with_new_files
 from masterplan.forms_reports import ReportFilter, ReportForm
 from masterplan.models import Programme, ProgressReport
-from masterplan.rules import REVIEW, SUBMIT
+from masterplan.rules import DECIDE, REOPEN, REVIEW, SUBMIT
 from masterplan.selectors import current_masterplan
 from masterplan.selectors.reports import (
     SlotState,
@@ -46,14 +50,14 @@ from masterplan.selectors.reports import (
     report_work,
     review_queue,
 )
-from masterplan.services import reports as services
+from masterplan.services import reports as report_services
 
 PAGE_SIZE = 50
 Status = ProgressReport.Status
 
 
-def _report(request: HttpRequest, pk: int, action: str = "view") -> ProgressReport:
-    return get_for_user(request.user, report_detail_queryset(), action, pk=pk)
+def get_report_for_user(user: User, pk: int, action: str = VIEW) -> ProgressReport:
+    return get_for_user(user, report_detail_queryset(), action, pk=pk)
 
 
 # The states "Laporan saya" can be filtered by, in the order the filter offers them.
@@ -136,11 +140,13 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("masterplan:my_reports")
     programme = get_for_user(request.user, Programme.objects.select_related("masterplan__region"), pk=programme_id)
     agencies = agencies_of(request.user, AGENCY_ROLES, region=programme.masterplan.region)
-    if not agencies or not can(request.user, "view", programme):
+    if not agencies:
         raise PermissionDenied
     agency = next((a for a in agencies if a.pk == programme.lead_agency_id), agencies[0])
     try:
-        report = services.report_start(programme=programme, agency=agency, year=year, period=period, by=request.user)
+        report = report_services.report_start(
+            programme=programme, agency=agency, year=year, period=period, by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("masterplan:my_reports")
@@ -150,8 +156,8 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
+@requires(VIEW, fetch=get_report_for_user)
+def detail(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     rows = progress_rows(report)
     return render(
         request,
@@ -162,8 +168,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": overall_progress(rows),
             "can_edit": can(request.user, CHANGE, report),
             "can_review": can(request.user, REVIEW, report),
+            "can_decide": can(request.user, DECIDE, report),
+            "can_reopen": can(request.user, REOPEN, report),
             "reason_form": ReasonForm(),
-            "problems": services.submission_problems(report) if report.is_editable else [],
+            "problems": report_services.submission_problems(report) if report.is_editable else [],
             "history": events_for(report).select_related("actor")[:5],
         },
     )
@@ -180,8 +188,8 @@ def _conflict_rows(form: ReportForm, current: ProgressReport) -> list[tuple[str,
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk, CHANGE)
+@requires(CHANGE, fetch=get_report_for_user)
+def edit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     if not report.is_editable:
         messages.warning(
             request, _("This report is %(status)s and locked.") % {"status": report.get_status_display().lower()}
@@ -201,7 +209,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         for notice in files.notices:
             messages.info(request, notice)
         try:
-            saved = services.report_update(
+            saved = report_services.report_update(
                 report=report,
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
@@ -209,7 +217,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 realisations=form.realisations(),
                 evidence=files.evidence,
             )
-        except services.ReportConflict as clash:
+        except VersionConflict as clash:
             conflict = _conflict_rows(form, clash.current)
             data = request.POST.copy()
             data["version"] = str(clash.current.version)  # saving again now is a deliberate overwrite
@@ -246,7 +254,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _submit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     return act_and_redirect(
         request,
-        lambda: services.report_submit(report=report, by=request.user),
+        lambda: report_services.report_submit(report=report, by=request.user),
         success=_("The report was submitted to DKISP for review."),
         to=report,
     )
@@ -254,27 +262,27 @@ def _submit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _submit(request, _report(request, pk, SUBMIT))
+@requires(SUBMIT, fetch=get_report_for_user)
+def submit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    return _submit(request, report)
 
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk, REVIEW)
+@requires(REVIEW, fetch=get_report_for_user)
+def approve(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     return act_and_redirect(
         request,
-        lambda: services.report_approve(report=report, by=request.user),
+        lambda: report_services.report_approve(report=report, by=request.user),
         success=_("The report was approved and is now locked."),
         to=report,
     )
 
 
-def _decide_with_reason(request: HttpRequest, pk: int, *, reopen: bool) -> HttpResponse:
-    report = _report(request, pk, REVIEW)
+def _decide_with_reason(request: HttpRequest, report: ProgressReport, *, reopen: bool) -> HttpResponse:
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = services.report_reopen if reopen else services.report_return
+        service = report_services.report_reopen if reopen else report_services.report_return
         try:
             service(report=report, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
@@ -286,18 +294,20 @@ def _decide_with_reason(request: HttpRequest, pk: int, *, reopen: bool) -> HttpR
 
 
 @login_required
-def return_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide_with_reason(request, pk, reopen=False)
+@requires(REVIEW, fetch=get_report_for_user)
+def return_report(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    return _decide_with_reason(request, report, reopen=False)
 
 
 @login_required
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _decide_with_reason(request, pk, reopen=True)
+@requires(REVIEW, fetch=get_report_for_user)
+def reopen(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    return _decide_with_reason(request, report, reopen=True)
 
 
 @login_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report(request, pk)
+@requires(VIEW, fetch=get_report_for_user)
+def history(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     return render(
         request,
         "reports/report_history.html",
@@ -309,15 +319,9 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def _require_reviewer(request: HttpRequest) -> None:
-    if request.region is None or not can_in_region(request.user, REVIEW, ProgressReport, request.region):
-        raise PermissionDenied
-
-
-@login_required
+@requires(REVIEW, on=ProgressReport)
 def queue(request: HttpRequest) -> HttpResponse:
     """DKISP's review queue: filter, open, or approve several at once."""
-    _require_reviewer(request)
     base = review_queue(user=request.user, region=request.region)
     data = request.GET.copy()
     if "status" not in data:
@@ -325,6 +329,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = ReportFilter(data, queryset=base, region=request.region)
     reports = filterset.qs if filterset.is_valid() else base.none()
     page, query = paginate(request, reports, PAGE_SIZE)
+    # One query asks the policy which reports of the page may be approved now (their status included).
+    shown = ProgressReport.objects.filter(pk__in=[report.pk for report in page.object_list])
+    decidable = set(scoped(request.user, DECIDE, shown).values_list("pk", flat=True))
+    for report in page.object_list:
+        report.can_decide = report.pk in decidable
     return render(
         request,
         "reports/review_queue.html",
@@ -338,14 +347,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(REVIEW, on=ProgressReport)
 def bulk_approve(request: HttpRequest) -> HttpResponse:
-    _require_reviewer(request)
     ids = parse_ids(request.POST.getlist("report"))
     if not ids:
         messages.warning(request, _("Tick the reports to approve first."))
         return redirect("masterplan:review_queue")
     reports = get_many_for_user(request.user, report_detail_queryset(), ids, REVIEW)
-    approved, skipped = services.report_bulk_approve(reports=reports, by=request.user)
+    approved, skipped = report_services.report_bulk_approve(reports=reports, by=request.user)
     report_bulk_outcome(request, approved, skipped, _("%(n)s report(s) approved."))
     # Back to the same filtered queue; the query string cannot change where the redirect goes.
     return redirect(reverse("masterplan:review_queue") + "?" + QueryDict(request.POST.get("query", "")).urlencode())

@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import ChangeLine, action_label, describe_changes
 from agencies.models import AuditEvent
+from evaluations.models import Answer
+from evaluations.selectors.cycle_readiness import Light
+from masterplan.models import ProgressReport
+from masterplan.selectors.reports import SlotState
 
 register = template.Library()
 
@@ -38,28 +41,30 @@ def audit_action(action: str) -> str:
     return action_label(action)
 
 
-_REPORT_STATES = {
-    # state: (css class, label)
-    "not_due": ("text-bg-light border", _("In progress")),
-    "due": ("text-bg-info", _("Due")),
-    "overdue": ("text-bg-danger", _("Overdue")),
-    "optional": ("text-bg-light border", _("Optional")),
-    "draft": ("text-bg-secondary", _("Draft")),
-    "submitted": ("text-bg-primary", _("Submitted")),
-    "returned": ("text-bg-warning", _("Returned")),
-    "approved": ("text-bg-success", _("Approved")),
-    "verified": ("text-bg-success", _("Verified")),
+# The badge of a report's or an answer's status, or of a reporting period still without a report. The labels are
+# the models' own choices (a report and an answer share draft, submitted and returned); only the colours live here.
+_STATE_LABELS = {**dict(SlotState.choices), **dict(ProgressReport.Status.choices), **dict(Answer.Status.choices)}
+_STATE_CLASSES = {
+    SlotState.NOT_DUE: "text-bg-light border",
+    SlotState.DUE: "text-bg-info",
+    SlotState.OVERDUE: "text-bg-danger",
+    SlotState.OPTIONAL: "text-bg-light border",
+    ProgressReport.Status.DRAFT: "text-bg-secondary",
+    ProgressReport.Status.SUBMITTED: "text-bg-primary",
+    ProgressReport.Status.RETURNED: "text-bg-warning",
+    ProgressReport.Status.APPROVED: "text-bg-success",
+    Answer.Status.VERIFIED: "text-bg-success",
 }
 
 
 @register.filter
 def report_state_class(state: str) -> str:
-    return _REPORT_STATES.get(state, ("text-bg-light", ""))[0]
+    return _STATE_CLASSES.get(state, "text-bg-light")
 
 
 @register.filter
 def report_state_label(state: str) -> str:
-    return str(_REPORT_STATES.get(state, ("", state))[1])
+    return str(_STATE_LABELS.get(state, state))
 
 
 @register.filter
@@ -74,24 +79,9 @@ def audit_change_labels(event: AuditEvent) -> str:
     return ", ".join(line.label for line in describe_changes(event))
 
 
-_READINESS = {"green": _("Ready"), "yellow": _("Almost ready"), "red": _("Not ready")}
-_PROBLEMS = {
-    "unanswered": _("Unanswered"),
-    "missing_evidence": _("Missing evidence"),
-    "expired_evidence": _("Expired evidence"),
-    "not_verified": _("Not verified"),
-    "overdue": _("Overdue"),
-}
-
-
 @register.filter
 def readiness_label(light: str) -> str:
-    return str(_READINESS.get(light, light))
-
-
-@register.filter
-def readiness_problem(problem: str) -> str:
-    return str(_PROBLEMS.get(problem, problem))
+    return str(Light(light).label)
 
 
 @register.filter
@@ -121,3 +111,9 @@ def delta(value: Decimal | None, before: Decimal | None) -> str:
         return ""
     change = (Decimal(value) - Decimal(before)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return ("+" if change >= 0 else "−") + number_format(abs(change), 2)
+
+
+@register.filter
+def progress_step(value: int | None) -> int:
+    """A percentage rounded down to the step of 5 that a progress bar's width class exists for (pw-0 … pw-100)."""
+    return max(0, min(100, int(value or 0) // 5 * 5))

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 
+from agencies.actions import AgencyAction
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, Membership, Region
 from agencies.services import agency_create, agency_update, membership_grant, region_create
@@ -163,11 +164,13 @@ def _differs(obj: models.Model, data: dict[str, Any]) -> bool:
 # There is no user service yet, so the loader audits its own user writes the way the services do.
 def _user_create(region: Region, username: str, profile: dict[str, Any]) -> AbstractBaseUser:
     user = get_user_model().objects.create_user(username=username, password=DEMO_PASSWORD, **profile)
-    audit_record(actor=None, action="user.created", target=user, region=region, changes=snapshot(user, profile))
+    audit_record(
+        actor=None, action=AgencyAction.USER_CREATED, target=user, region=region, changes=snapshot(user, profile)
+    )
     return user
 
 
 def _user_update(region: Region, user: AbstractBaseUser, profile: dict[str, Any]) -> None:
     changes = apply_changes(user, profile)
     user.save(update_fields=list(profile))
-    audit_record(actor=None, action="user.updated", target=user, region=region, changes=changes)
+    audit_record(actor=None, action=AgencyAction.USER_UPDATED, target=user, region=region, changes=changes)

@@ -21,6 +21,7 @@ COUNTED = (
     "answers",
     "scores",
     "notes",
+    "packages",
     "updated",
 )
 

@@ -27,6 +27,7 @@ SUMMARY = (
     ("answers", "answer", "answers"),
     ("scores", "score", "scores"),
     ("notes", "assessment note", "assessment notes"),
+    ("packages", "evaluation package", "evaluation packages"),
 )
 
 

@@ -1,0 +1,277 @@
+"""Building one package: collect, PDF, Excel, ZIP, each step reported to the package row as it goes.
+
+Everything is written into a private temporary folder first; only when a file is complete and hashed is it
+saved to storage under its final name and named on the row, together with its size and SHA-256. A build
+that dies half-way leaves nothing a user can download, and its temporary folder goes with the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from evaluations.models.packages import Package
+from evaluations.packages.archive import Source, write_archive
+from evaluations.packages.charts import summary_charts
+from evaluations.packages.pdf import (
+    LOGO_URL,
+    Rendered,
+    RenderTimeout,
+    join_parts,
+    read_logo,
+    render_parts,
+    render_pdf,
+    static_url,
+)
+from evaluations.packages.workbook import write_monev_workbook, write_package_workbook
+from evaluations.selectors.package import PackageData, collect
+from evaluations.services import windows
+from masterplan.selectors.monev import monev
+
+logger = logging.getLogger(__name__)
+Step = Package.Step
+# Report progress this often at most while packing members (each report is one UPDATE).
+_BEAT_SECONDS = 1.0
+
+Beat = Callable[..., None]
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build(package: Package, beat: Beat) -> dict[str, Any]:
+    """Build `package`'s files; `beat(step, progress)` records progress. Returns the fields to save on success."""
+    with translation.override(package.language), tempfile.TemporaryDirectory(prefix="paket-") as folder:
+        if package.kind == Package.Kind.MONEV:
+            return _build_monev(package, Path(folder), beat)
+        return _build_submission(package, Path(folder), beat)
+
+
+def _timed(timings: dict[str, float], name: str, started: float) -> None:
+    timings[name] = round(time.monotonic() - started, 3)
+
+
+def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, Any]:
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    beat(Step.COLLECTING, 5)
+    data = collect(package.cycle, today=windows.today(), now=timezone.now())
+    _timed(timings, "collect", started)
+
+    started = time.monotonic()
+    beat(Step.PDF, 10)
+    pdf_path = folder / package.file_name("pdf")
+    rendered = render_submission_pdf(package, data, pdf_path)
+    _timed(timings, "pdf", started)
+
+    started = time.monotonic()
+    beat(Step.EXCEL, 50)
+    workbook_path = folder / package.file_name("workbook")
+    rows = write_package_workbook(data, workbook_path)
+    _timed(timings, "excel", started)
+
+    started = time.monotonic()
+    beat(Step.ZIP, 60)
+    archive_path = folder / package.file_name("archive")
+    sources = [
+        Source(pdf_path.name, lambda: pdf_path.open("rb"), "pdf", rendered.size),
+        Source(workbook_path.name, lambda: workbook_path.open("rb"), "excel", workbook_path.stat().st_size),
+        *(
+            Source(packed.zip_path, packed.stored_file.file.open, "evidence", packed.stored_file.size)
+            for packed in data.files
+        ),
+    ]
+    last = [time.monotonic()]
+
+    def on_member(done: int) -> None:
+        if time.monotonic() - last[0] >= _BEAT_SECONDS:
+            last[0] = time.monotonic()
+            beat(Step.ZIP, 60 + int(38 * done / len(sources)))
+
+    with archive_path.open("wb") as target:
+        members = write_archive(target, sources, readme=_readme(package, data), on_member=on_member)
+    _timed(timings, "zip", started)
+    timings["members"] = len(members)
+    timings["rows"] = rows
+    return {
+        "is_final": data.is_final,
+        "data_stamp": data.stamp,
+        "timings": timings,
+        "pdf_pages": rendered.pages,
+        **_stored(package, "pdf", pdf_path),
+        **_stored(package, "workbook", workbook_path),
+        **_stored(package, "archive", archive_path),
+    }
+
+
+def _build_monev(package: Package, folder: Path, beat: Beat) -> dict[str, Any]:
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    beat(Step.COLLECTING, 5)
+    progress = monev(region=package.region, year=package.year, period=package.period)
+    logo = read_logo(package.region)
+    _timed(timings, "collect", started)
+    started = time.monotonic()
+    beat(Step.PDF, 20)
+    pdf_path = folder / package.file_name("pdf")
+    context = {
+        "package": package,
+        "region": package.region,
+        "monev": progress,
+        "generated_at": timezone.now(),
+        "css_url": static_url("packages/print.css"),
+        "logo_url": LOGO_URL if logo else "",
+    }
+    rendered = render_pdf(render_to_string("packages/monev.html", context), pdf_path, logo=logo)
+    _timed(timings, "pdf", started)
+    started = time.monotonic()
+    beat(Step.EXCEL, 80)
+    workbook_path = folder / package.file_name("workbook")
+    timings["rows"] = write_monev_workbook(progress, workbook_path)
+    _timed(timings, "excel", started)
+    return {
+        "is_final": True,
+        "timings": timings,
+        "pdf_pages": rendered.pages,
+        **_stored(package, "pdf", pdf_path),
+        **_stored(package, "workbook", workbook_path),
+    }
+
+
+def _stored(package: Package, part: str, path: Path) -> dict[str, Any]:
+    """Hash the finished file, then save it to storage (streamed: S3 uploads it in parts)."""
+    sha256 = sha256_of(path)
+    field = getattr(package, part)
+    with path.open("rb") as handle:
+        field.save(path.name, File(handle), save=False)
+    return {part: field.name, f"{part}_size": path.stat().st_size, f"{part}_sha256": sha256}
+
+
+def submission_context(package: Package, data: PackageData, *, logo: bytes | None) -> dict[str, Any]:
+    """What the submission template needs, for the whole document (part "all") or any of its parts."""
+    return {
+        "package": package,
+        "data": data,
+        "cycle": data.cycle,
+        "region": data.cycle.region,
+        "is_draft": not data.is_final,
+        "charts": summary_charts(data),
+        "css_url": static_url("packages/print.css"),
+        "logo_url": LOGO_URL if logo else "",
+        "questions": data.questions,
+        "part": "all",
+        "toc": _toc(data, {}),
+    }
+
+
+def _toc(data: PackageData, pages: dict[str, int]) -> list[dict[str, Any]]:
+    """The table of contents; an entry without a page number gets it from WeasyPrint (same document)."""
+    entries = [
+        {"label": _("Summary"), "anchor": "summary"},
+        {"label": _("Programme progress"), "anchor": "progress"},
+        {"label": _("Answers and evidence"), "anchor": "answers"},
+        *({"label": d.name, "anchor": f"dim-{d.code}", "sub": True} for d in data.dimensions),
+        {"label": _("Missing evidence and unverified items"), "anchor": "gaps"},
+    ]
+    if data.notes:
+        entries.append({"label": _("Assessors' notes"), "anchor": "notes"})
+    for entry in entries:
+        entry["page"] = pages.get(entry["anchor"])
+    return entries
+
+
+def submission_html(package: Package, data: PackageData, *, logo: bytes | None = None) -> str:
+    """The whole submission document as one HTML page (what a single WeasyPrint render would take)."""
+    return render_to_string("packages/submission.html", submission_context(package, data, logo=logo))
+
+
+def render_submission_pdf(package: Package, data: PackageData, target: Path) -> Rendered:
+    """Render the submission PDF in parts on settings.PACKAGE_PDF_WORKERS processes, then join and number it.
+
+    The parts are the front matter (cover, contents, summary, programme progress), one part per dimension and
+    the closing sections. The contents need the parts' lengths, so the front matter is rendered a second time
+    once they are known; its own length does not change with the numbers (it is laid out with placeholders).
+    """
+    deadline = time.monotonic() + settings.PACKAGE_RENDER_TIMEOUT
+    logo = read_logo(data.cycle.region)
+    context = submission_context(package, data, logo=logo)
+    placeholders = {entry["anchor"]: 999 for entry in context["toc"] if entry["anchor"] not in ("summary", "progress")}
+    groups: dict[str, list[Any]] = {}
+    for question in data.questions:
+        groups.setdefault(question.dimension_code, []).append(question)
+
+    def html(part: str, **extra: Any) -> str:
+        return render_to_string("packages/submission.html", {**context, "part": part, "stamped": True, **extra})
+
+    documents = [html("front", toc=_toc(data, placeholders))]
+    documents += [
+        html("dimension", questions=questions, first_dimension=n == 0) for n, questions in enumerate(groups.values())
+    ]
+    documents.append(html("back"))
+    if data.notes:
+        documents.append(html("notes"))
+    folder = target.parent / "parts"
+    folder.mkdir(exist_ok=True)
+    workers = settings.PACKAGE_PDF_WORKERS
+    parts = render_parts(documents, folder, workers=workers, timeout=_left(deadline), logo=logo)
+    front_pages = parts[0][1]
+    starts, page = {}, 1
+    anchors = ["front", *(f"dim-{code}" for code in groups), "back", *(["notes"] if data.notes else [])]
+    for (_path, count), anchor in zip(parts, anchors, strict=True):
+        starts[anchor] = page
+        page += count
+    pages = {anchor: starts[anchor] for anchor in starts if anchor.startswith("dim-")}
+    pages["answers"] = starts[f"dim-{next(iter(groups))}"] if groups else starts["back"]
+    pages["gaps"] = starts["back"]
+    if data.notes:
+        pages["notes"] = starts["notes"]
+    [(front, count)] = render_parts(
+        [html("front", toc=_toc(data, pages))], folder / "..", workers=1, timeout=_left(deadline), logo=logo
+    )
+    if count != front_pages:  # never seen; a wrong page number in the contents would be worse than a log line
+        logger.warning("package %s: the front matter changed length with its page numbers", package.pk)
+    running_title = f"{_('Smart city evaluation package')} {data.cycle}" + ("" if data.is_final else f" · {_('DRAFT')}")
+    total = join_parts(
+        [front, *(path for path, _count in parts[1:])],
+        target,
+        footer=data.cycle.region.name,
+        title=running_title,
+    )
+    return Rendered(pages=total, size=target.stat().st_size)
+
+
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise RenderTimeout("the PDF took longer than its time limit to render")
+    return left
+
+
+def _readme(package: Package, data: PackageData) -> str:
+    return render_to_string(
+        "packages/BACA-SAYA.txt",
+        {
+            "package": package,
+            "data": data,
+            "cycle": data.cycle,
+            "pdf": package.file_name("pdf"),
+            "workbook": package.file_name("workbook"),
+            "draft": _("DRAFT") if not data.is_final else "",
+        },
+    )
