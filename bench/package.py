@@ -349,16 +349,15 @@ def worst(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def report(build: dict[str, Any], runs: dict[str, list[dict[str, Any]]], workers_setting: int | None) -> None:
     timings = build["timings"]
     archive_mb = build["archive_size"] / MIB
+    repeats = len(runs["pdf"])
     units = {"pdf": "pages/s", "excel": "rows/s", "zip": "MB/s"}
-    work = {"pdf": build["pdf_pages"], "excel": timings["rows"], "zip": archive_mb}  # pages, rows, MB
     raw = {part: runs[f"raw-{part}"] for part in units}
-    raw_work = {
-        "pdf": [r["pages"] for r in raw["pdf"]],
-        "excel": [r["rows"] for r in raw["excel"]],
-        "zip": [r["size"] / MIB for r in raw["zip"]],
-    }
-    rates = {part: work[part] / timings[part] for part in units}
-    raw_rates = {part: raw_work[part][0] / raw[part][0]["seconds"] for part in units}
+    # The package's pages, rows and MB, and the raw runs' own (the same, or the note below says otherwise).
+    work = {"pdf": build["pdf_pages"], "excel": timings["rows"], "zip": archive_mb}
+    raw_work = {"pdf": raw["pdf"][0]["pages"], "excel": raw["excel"][0]["rows"], "zip": raw["zip"][0]["size"] / MIB}
+    best = {name: min(r["seconds"] for r in runs[name]) for name in STEPS}
+    rates = {part: work[part] / best[part] for part in units}
+    raw_rates = {part: raw_work[part] / min(r["seconds"] for r in raw[part]) for part in units}
     steps = {name: worst(runs[name]) for name in STEPS}
     print(
         f"\nPackage {build['package']}: {build['pdf_pages']} PDF pages ({build['pdf_size'] / MIB:.1f} MB), "
@@ -366,22 +365,23 @@ def report(build: dict[str, Any], runs: dict[str, list[dict[str, Any]]], workers
         f"members ({archive_mb:,.0f} MB); PACKAGE_PDF_WORKERS="
         f"{workers_setting if workers_setting is not None else 'absent'}"
     )
-    if raw_work["excel"][0] != timings["rows"]:
-        print(f"NOTE: the workbook read back has {raw_work['excel'][0]:,} rows, the build counted {timings['rows']:,}")
+    if (raw_work["pdf"], raw_work["excel"]) != (work["pdf"], work["excel"]):
+        print(f"NOTE: the raw runs made {raw_work['pdf']} pages and {raw_work['excel']:,} rows")
     print(f"A worker after Django setup and imports: {runs['setup'][0]['rss_self']:.1f} MB\n")
     header = (
-        f"{'step':<8} {'seconds':>8}  {'throughput':<15} {'raw':<15} {'ratio':>5}  {'goal':<6} {'met':<4}"
-        f" {'peak RSS MB':>11} {'renderer':>9} {'in step':>8}  {'< 150 MB':<8}"
+        f"{'step':<8} {'build s':>8} {'best s':>7}  {'throughput':<14} {'raw':<14} {'ratio':>5}  {'goal':<6} "
+        f"{'met':<4} {'peak RSS MB':>11} {'renderer':>9} {'in step':>8}  {'< 150 MB':<8}"
     )
     print(header)
     print("-" * len(header))
-    files_rate = (timings["members"] - 2) / timings["collect"]
-    rows: list[tuple[str, float, str, str | None, dict[str, Any]]] = [
-        ("collect", timings["collect"], fmt_rate(files_rate, "files/s"), None, steps["collecting"]),
-        *((part, timings[part], fmt_rate(rates[part], units[part]), part, steps[part]) for part in units),
-        ("build", build["seconds"], fmt_rate(archive_mb / build["seconds"], "MB/s"), None, build),
-    ]
-    for name, seconds, throughput, part, measured in rows:
+    files = timings["members"] - 2
+    rows: list[tuple[str, float, float | None, str, str | None, dict[str, Any]]] = [
+        ("collect", timings["collect"], best["collecting"], fmt_rate(files / best["collecting"], "files/s"), None,
+         steps["collecting"]),
+        *((part, timings[part], best[part], fmt_rate(rates[part], units[part]), part, steps[part]) for part in units),
+        ("build", build["seconds"], None, fmt_rate(archive_mb / build["seconds"], "MB/s"), None, build),
+    ]  # fmt: skip
+    for name, seconds, fastest, throughput, part, measured in rows:
         ratio = rates[part] / raw_rates[part] if part else None
         goal = RATIO_GOALS[part] if part else None
         # The excel and zip processes rendered the PDF too, but that was before their step.
@@ -389,42 +389,36 @@ def report(build: dict[str, Any], runs: dict[str, list[dict[str, Any]]], workers
         peak = max(measured["rss_self"], renderer_peak)
         in_step = measured.get("step_hwm")
         print(
-            f"{name:<8} {seconds:8.2f}  {throughput:<15} {fmt_rate(raw_rates[part], units[part]) if part else '–':<15} "
+            f"{name:<8} {seconds:8.2f} {f'{fastest:.2f}' if fastest else '–':>7}  {throughput:<14} "
+            f"{fmt_rate(raw_rates[part], units[part]) if part else '–':<14} "
             f"{f'{ratio:.2f}' if ratio is not None else '–':>5}  {f'≥ {goal}' if goal else '–':<6} "
             f"{('yes' if ratio >= goal else 'no') if ratio is not None and goal else '–':<4} "
             f"{measured['rss_self']:11.1f} {renderer:>9} {f'{in_step:.1f}' if in_step else '–':>8}  "
             f"{'yes' if peak < MEMORY_GOAL else 'no':<8}"
         )
+    runs_text = "the one run" if repeats == 1 else f"the best of {repeats} runs"
     print(
-        "\nseconds: Package.timings of the build (build: request to done); raw: the same work by the bare library in "
-        "its own process.\npeak RSS: the worker process that ran up to the end of the step (VmHWM); renderer: its "
-        "largest PDF child (ru_maxrss); in step: the worker's peak from the step's start; < 150 MB: the worker and "
-        "its renderer each."
+        f"\nbuild s: Package.timings of the build (build: request to done). best s: {runs_text} of the step in a "
+        f"process of its own, each next to its raw baseline; throughput and ratio come from it.\nraw: the same work "
+        f"by the bare library, {runs_text}. peak RSS: the worker process that ran up to the end of the step (VmHWM); "
+        "renderer: its largest PDF child (ru_maxrss); in step: the worker's peak from the step's start; < 150 MB: the "
+        "worker and its renderer each."
     )
-    repeats = len(runs["pdf"])
-    best = {part: min(r["seconds"] for r in runs[part]) for part in units}
-    best_raw = {part: min(r["seconds"] for r in raw[part]) for part in units}
-    label = "Again, in the step processes" if repeats == 1 else f"Best of {repeats} step processes against best raw"
     print(
-        f"{label}: "
-        + ", ".join(
-            f"{part} {best[part]:.2f} s against {best_raw[part]:.2f} s (ratio {best_raw[part] / best[part]:.2f})"
-            for part in units
-        )
-        + f"; collect {min(r['seconds'] for r in runs['collecting']):.2f} s"
+        "The build's own step times give the ratios "
+        + ", ".join(f"{part} {work[part] / timings[part] / raw_rates[part]:.2f}" for part in units)
+        + " (they vary with the machine's load)."
     )
-    raw_peaks = {part: worst(raw[part]) for part in units}
-    print(
-        f"Raw: PDF {raw_work['pdf'][0]} pages, {raw_work['excel'][0]:,} rows, {raw['zip'][0]['members']:,} files; "
-        "peak RSS " + ", ".join(f"{part} {raw_peaks[part]['rss_self']:.1f} MB" for part in units)
-    )
+    raw_peaks = {part: worst(raw[part])["rss_self"] for part in units}
+    print("Raw baselines' peak RSS: " + ", ".join(f"{part} {raw_peaks[part]:.1f} MB" for part in units))
     if "pdf-1" in runs:
         one, two = worst(runs["pdf-1"]), worst(runs["pdf-2"])
         one_s, two_s = (min(r["seconds"] for r in runs[name]) for name in ("pdf-1", "pdf-2"))
         print(
-            f"\nParallel rendering: PACKAGE_PDF_WORKERS=1 {one_s:.2f} s (ratio vs raw {best_raw['pdf'] / one_s:.2f}, "
-            f"worker {one['rss_self']:.1f} MB, renderer {renderer_mb(one, rendered=True)[0]} MB), =2 {two_s:.2f} s "
-            f"(ratio vs raw {best_raw['pdf'] / two_s:.2f}, worker {two['rss_self']:.1f} MB, renderer "
+            f"\nParallel rendering: PACKAGE_PDF_WORKERS=1 {one_s:.2f} s (ratio vs raw "
+            f"{work['pdf'] / one_s / raw_rates['pdf']:.2f}, worker {one['rss_self']:.1f} MB, renderer "
+            f"{renderer_mb(one, rendered=True)[0]} MB), =2 {two_s:.2f} s (ratio vs raw "
+            f"{work['pdf'] / two_s / raw_rates['pdf']:.2f}, worker {two['rss_self']:.1f} MB, renderer "
             f"{renderer_mb(two, rendered=True)[0]} MB): speedup {one_s / two_s:.2f} ×"
         )
     else:

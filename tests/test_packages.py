@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import re
 import shutil
+import signal
 import subprocess
+import threading
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +28,7 @@ from pypdf import PdfReader
 from agencies.models import AuditEvent
 from evaluations.models import Answer, EvaluationCycle, Package
 from evaluations.packages.archive import MANIFEST_JSON, verify_archive
-from evaluations.packages.pdf import BASE_URL, PackageFetcher, RefusedURL, RenderTimeout, render_pdf
+from evaluations.packages.pdf import BASE_URL, PackageFetcher, RefusedURL, RenderTimeout, render_parts, render_pdf
 from evaluations.services.answers import answer_submit, answer_update, answer_verify
 from evaluations.services.cycles import (
     assign_questions,
@@ -458,3 +461,42 @@ def test_the_contents_and_bookmarks_point_at_the_right_pages(
     bookmarks = {item.title: reader.get_destination_page_number(item) + 1 for item in flat(reader.outline)}
     assert bookmarks["Smart Governance"] == int(entries["Smart Governance"])
     assert bookmarks["Smart Society"] == int(entries["Smart Society"])
+
+
+def test_a_render_on_a_task_worker_is_not_held_by_the_workers_signal_handler(tmp_path) -> None:
+    # django-tasks-db's worker turns SIGTERM into "finish the current task first"; forked renderer children
+    # must not inherit that, or a killed render (and even a finished pool) would wait on them for ever.
+    outcome: dict[str, object] = {}
+
+    def render() -> None:
+        try:
+            render_parts(["<p>" + "kata " * 200_000 + "</p>"] * 2, tmp_path, workers=2, timeout=0.2)
+        except RenderTimeout as error:
+            outcome["timeout"] = error
+        outcome["rendered"] = render_parts(["<p>satu</p>", "<p>dua</p>"], tmp_path, workers=2, timeout=120)
+
+    previous = signal.signal(signal.SIGTERM, lambda *_args: None)
+    try:
+        thread = threading.Thread(target=render, daemon=True)
+        thread.start()
+        thread.join(120)
+        held = thread.is_alive()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for child in multiprocessing.active_children():  # what a regression would leave behind
+            child.kill()
+    assert not held, "the render waited on children that ignored SIGTERM"
+    assert "timeout" in outcome
+    assert [pages for _path, pages in outcome["rendered"]] == [1, 1]
+
+
+def test_the_english_interface_builds_an_english_package(evaluation, django_capture_on_commit_callbacks) -> None:
+    client = client_for(evaluation.world.coordinator)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    package = build_through_the_page(client, evaluation.cycle, django_capture_on_commit_callbacks)
+
+    text = pdf_text(package.pdf.path)
+    assert package.language == "en"
+    assert "Smart city evaluation package" in text and "Contents" in text and "Daftar isi" not in text
+    assert openpyxl.load_workbook(package.workbook.path).sheetnames[:2] == ["Summary", "Answers"]

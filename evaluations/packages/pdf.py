@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
@@ -143,6 +144,13 @@ def _render_job(job: tuple[str, str, bytes | None]) -> int:
         raise RenderFailed(f"{type(error).__name__}: {error}") from None
 
 
+def _plain_signals() -> None:
+    # A child inherits its parent's signal handlers: a task worker's (django-tasks-db) turns SIGTERM into "finish
+    # the current task first", which would keep a child of a killed render alive. A renderer child just dies.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which then terminates the pool
+
+
 def render_parts(
     documents: Sequence[str], folder: Path, *, workers: int, timeout: float, logo: bytes | None = None
 ) -> list[tuple[Path, int]]:
@@ -153,16 +161,20 @@ def render_parts(
     """
     jobs = [(html, str(folder / f"part-{n:03d}.pdf"), logo) for n, html in enumerate(documents)]
     context = multiprocessing.get_context("fork")
-    pool: Pool = context.Pool(processes=max(1, min(workers, len(jobs))), maxtasksperchild=None)
+    pool: Pool = context.Pool(processes=max(1, min(workers, len(jobs))), initializer=_plain_signals)
+    finished = False
     try:
         pending = pool.map_async(_render_job, jobs, chunksize=1)
         try:
             pages = pending.get(timeout)
         except multiprocessing.TimeoutError:
             raise RenderTimeout(f"the PDF took longer than {timeout:g} s to render") from None
-        pool.close()
+        finished = True
     finally:
-        pool.terminate()
+        if finished:
+            pool.close()  # the children exit once idle
+        else:
+            pool.terminate()  # SIGTERM, which _plain_signals lets kill them
         pool.join()
     return [(Path(path), count) for (_html, path, _logo), count in zip(jobs, pages, strict=True)]
 
