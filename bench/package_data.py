@@ -7,8 +7,9 @@ real PDF, JPEG and XLSX: about 1 MiB each, incompressible, as scans and photos a
 verified, locked and scored. `scale` multiplies the evidence files and the programmes.
 
 Every file goes through `evidence_upload`, so it is inspected (pypdf, Pillow, the office-zip checks) and
-stored under its SHA-256 exactly as an upload from a browser would be; a file the inspection refuses stops
-the generator. Mails are held, as the demo loader holds them.
+stored under its SHA-256 exactly as an upload from a browser would be. Random bytes can, very rarely, look like
+a second file kind (a ZIP record, a script tag) and be refused: such a file is drawn again, and a third refusal
+stops the generator. Mails are held, as the demo loader holds them.
 """
 
 from __future__ import annotations

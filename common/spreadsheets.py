@@ -113,6 +113,8 @@ def restore_text(value: Any) -> Any:
 
 def xlsx_text(value: str) -> str:
     """`value` made safe for an xlsx text cell: illegal XML characters replaced, CR and `_xHHHH_` escaped."""
+    if "_x" not in value and "\r" not in value and ILLEGAL_CHARACTERS_RE.search(value) is None:
+        return value  # the common case, in one scan: a package writes tens of thousands of cells
     value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
     value = _OOXML_ESCAPED.sub(lambda m: f"_x005F{m.group(0)}", value)
     return value.replace("\r", "_x000D_")

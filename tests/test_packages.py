@@ -500,3 +500,15 @@ def test_the_english_interface_builds_an_english_package(evaluation, django_capt
     assert package.language == "en"
     assert "Smart city evaluation package" in text and "Contents" in text and "Daftar isi" not in text
     assert openpyxl.load_workbook(package.workbook.path).sheetnames[:2] == ["Summary", "Answers"]
+
+
+def test_a_dead_builds_scratch_files_go_when_it_is_marked_failed(evaluation, settings) -> None:
+    package, _started = package_request(cycle=evaluation.cycle, by=evaluation.world.coordinator)
+    scratch = Path(settings.MEDIA_ROOT) / "packages" / ".building" / f"paket-{package.pk}-x1y2"
+    scratch.mkdir(parents=True)
+    (scratch / "half.zip").write_bytes(b"PK\x03\x04 half")  # what a killed worker leaves
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.PACKAGE_STALE_SECONDS + 5)
+    Package.objects.filter(pk=package.pk).update(status=Package.Status.RUNNING, heartbeat_at=long_ago)
+
+    assert expire_stale(now=timezone.now()) == 1
+    assert not scratch.exists()

@@ -15,6 +15,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -44,14 +45,50 @@ class Source:
     size_hint: int | None = None
 
 
-def _copy(source: IO[bytes], target: IO[bytes]) -> tuple[int, str]:
+def _copy(source: IO[bytes], target: IO[bytes], hasher: ThreadPoolExecutor | None = None) -> tuple[int, str]:
+    """Copy in chunks, hashing as it goes; with `hasher`, each chunk is hashed on that thread while the next is
+    read and this one written (hashlib lets go of the GIL on large buffers, so both cores work)."""
     digest = hashlib.sha256()
     size = 0
+    pending: Future[None] | None = None
     while chunk := source.read(CHUNK):
-        digest.update(chunk)
+        if hasher is None:
+            digest.update(chunk)
+        else:
+            if pending is not None:
+                pending.result()
+            pending = hasher.submit(digest.update, chunk)
         target.write(chunk)
         size += len(chunk)
+    if pending is not None:
+        pending.result()
     return size, digest.hexdigest()
+
+
+class HashingWriter(io.RawIOBase):
+    """A write-only, forward-only file that hashes what passes through it. Given one, zipfile writes each member's
+    sizes after its data (data descriptors) instead of seeking back, so the archive's SHA-256 is known the moment
+    it is complete, without reading it again."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self.target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.digest.update(data)
+        self.target.write(data)
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.target.flush()
 
 
 def write_archive(
@@ -63,14 +100,17 @@ def write_archive(
 ) -> list[Member]:
     """Write the ZIP to `target`; returns the members listed in its manifest."""
     members: list[Member] = []
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher,
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive,
+    ):
         for n, source in enumerate(sources, start=1):
             info = zipfile.ZipInfo(source.path, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
             large = source.size_hint is None or source.size_hint >= zipfile.ZIP64_LIMIT
             with source.open() as stream, archive.open(info, "w", force_zip64=large) as member:
-                size, sha256 = _copy(stream, member)
+                size, sha256 = _copy(stream, member, hasher)
             members.append(Member(source.path, size, sha256, source.role))
             if on_member is not None:
                 on_member(n)

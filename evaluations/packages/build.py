@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,12 +18,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluations.models.packages import Package
-from evaluations.packages.archive import Source, write_archive
+from evaluations.packages.archive import HashingWriter, Source, write_archive
 from evaluations.packages.charts import summary_charts
 from evaluations.packages.pdf import (
     LOGO_URL,
@@ -57,7 +59,10 @@ def sha256_of(path: Path) -> str:
 
 def build(package: Package, beat: Beat) -> dict[str, Any]:
     """Build `package`'s files; `beat(step, progress)` records progress. Returns the fields to save on success."""
-    with translation.override(package.language), tempfile.TemporaryDirectory(prefix="paket-") as folder:
+    with (
+        translation.override(package.language),
+        tempfile.TemporaryDirectory(prefix=scratch_prefix(package), dir=_scratch()) as folder,
+    ):
         if package.kind == Package.Kind.MONEV:
             return _build_monev(package, Path(folder), beat)
         return _build_submission(package, Path(folder), beat)
@@ -105,7 +110,8 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
             beat(Step.ZIP, 60 + int(38 * done / len(sources)))
 
     with archive_path.open("wb") as target:
-        members = write_archive(target, sources, readme=_readme(package, data), on_member=on_member)
+        hashing = HashingWriter(target)
+        members = write_archive(hashing, sources, readme=_readme(package, data), on_member=on_member)
     _timed(timings, "zip", started)
     timings["members"] = len(members)
     timings["rows"] = rows
@@ -116,7 +122,7 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
         "pdf_pages": rendered.pages,
         **_stored(package, "pdf", pdf_path),
         **_stored(package, "workbook", workbook_path),
-        **_stored(package, "archive", archive_path),
+        **_stored(package, "archive", archive_path, sha256=hashing.digest.hexdigest()),
     }
 
 
@@ -154,13 +160,44 @@ def _build_monev(package: Package, folder: Path, beat: Beat) -> dict[str, Any]:
     }
 
 
-def _stored(package: Package, part: str, path: Path) -> dict[str, Any]:
-    """Hash the finished file, then save it to storage (streamed: S3 uploads it in parts)."""
-    sha256 = sha256_of(path)
+def scratch_prefix(package: Package) -> str:
+    return f"paket-{package.pk}-"
+
+
+def discard_scratch(package: Package) -> None:
+    """Remove what a build killed mid-way left in the scratch folder (its TemporaryDirectory never closed)."""
+    folder = _scratch()
+    for leftover in Path(folder).glob(f"{scratch_prefix(package)}*") if folder else []:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _scratch() -> str | None:
+    """Where a build writes: beside the media files when they are on local disk, so a finished file is moved
+    into place by a rename instead of being copied (a 2 GB ZIP); the system's temporary folder otherwise."""
+    if not isinstance(default_storage, FileSystemStorage):
+        return None
+    folder = Path(default_storage.location) / "packages" / ".building"
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+def _stored(package: Package, part: str, path: Path, sha256: str | None = None) -> dict[str, Any]:
+    """Hash the finished file (unless its writer did), then put it in storage under its final name: renamed on
+    local disk, streamed elsewhere (S3 uploads it in parts)."""
+    sha256 = sha256 or sha256_of(path)
+    size = path.stat().st_size
     field = getattr(package, part)
-    with path.open("rb") as handle:
-        field.save(path.name, File(handle), save=False)
-    return {part: field.name, f"{part}_size": path.stat().st_size, f"{part}_sha256": sha256}
+    scratch = _scratch()
+    if scratch is not None and path.is_relative_to(scratch):
+        name = default_storage.get_available_name(field.field.generate_filename(package, path.name))
+        final = Path(default_storage.path(name))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(final)
+        field.name = name
+    else:
+        with path.open("rb") as handle:
+            field.save(path.name, File(handle), save=False)
+    return {part: field.name, f"{part}_size": size, f"{part}_sha256": sha256}
 
 
 def submission_context(package: Package, data: PackageData, *, logo: bytes | None) -> dict[str, Any]:

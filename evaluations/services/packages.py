@@ -25,7 +25,7 @@ from agencies.models import Region
 from evaluations.actions import EvaluationAction
 from evaluations.models import EvaluationCycle
 from evaluations.models.packages import Package
-from evaluations.packages.build import build
+from evaluations.packages.build import build, discard_scratch
 from evaluations.services.cycles import hold_cycle
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,7 @@ def expire_stale(*, now: dt.datetime, cycle: EvaluationCycle | None = None, regi
             status=Status.FAILED, error=why, finished_at=now
         ):
             expired += 1
+            discard_scratch(package)
             audit_record(
                 actor=None,
                 action=EvaluationAction.PACKAGE_FAILED,
