@@ -512,3 +512,18 @@ def test_a_dead_builds_scratch_files_go_when_it_is_marked_failed(evaluation, set
 
     assert expire_stale(now=timezone.now()) == 1
     assert not scratch.exists()
+
+
+def test_an_evidence_file_damaged_on_disk_fails_the_build_and_names_it(
+    evaluation, django_capture_on_commit_callbacks
+) -> None:
+    answer_all(evaluation)
+    stored = evaluation.world.evidence_a.stored_file
+    Path(stored.file.path).write_bytes(PDF_BYTES[:100])  # cut short: what a damaged disk or a bad restore leaves
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(evaluation.world.coordinator).post(reverse("evaluations:packages", args=[evaluation.cycle.pk]))
+
+    package = Package.objects.get(cycle=evaluation.cycle)
+    assert package.status == Package.Status.FAILED and not package.archive
+    assert "SK-Tim-Smart-City.pdf: 100 bytes in storage" in package.error

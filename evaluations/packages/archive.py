@@ -43,6 +43,14 @@ class Source:
     open: Callable[[], IO[bytes]]
     role: str
     size_hint: int | None = None
+    # The content's SHA-256 when it is already known: evidence is stored under the hash of its bytes, computed
+    # when it was uploaded, so the copy checks the size instead of hashing 2 GB again on the worker's core.
+    # (verify_package recomputes every hash on the receiving side.)
+    sha256: str | None = None
+
+
+class MemberChanged(RuntimeError):
+    """A stored file's bytes are not what the database says (a damaged disk or a restore gone wrong)."""
 
 
 def _copy(source: IO[bytes], target: IO[bytes], hasher: ThreadPoolExecutor | None = None) -> tuple[int, str]:
@@ -65,14 +73,25 @@ def _copy(source: IO[bytes], target: IO[bytes], hasher: ThreadPoolExecutor | Non
     return size, digest.hexdigest()
 
 
+def _copy_known(source: IO[bytes], target: IO[bytes]) -> int:
+    size = 0
+    while chunk := source.read(CHUNK):
+        target.write(chunk)
+        size += len(chunk)
+    return size
+
+
 class HashingWriter(io.RawIOBase):
-    """A write-only, forward-only file that hashes what passes through it. Given one, zipfile writes each member's
-    sizes after its data (data descriptors) instead of seeking back, so the archive's SHA-256 is known the moment
-    it is complete, without reading it again."""
+    """A write-only, forward-only file that hashes what passes through it, on a thread of its own (hashlib lets go
+    of the GIL on large buffers, so the hash runs beside the copy). Given one, zipfile writes each member's sizes
+    after its data (data descriptors) instead of seeking back, so the archive's SHA-256 is known the moment it is
+    complete, without reading 2 GB again."""
 
     def __init__(self, target: BinaryIO) -> None:
         self.target = target
-        self.digest = hashlib.sha256()
+        self._digest = hashlib.sha256()
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zip-sha256")
+        self._pending: Future[None] | None = None
         self.size = 0
 
     def writable(self) -> bool:
@@ -82,13 +101,24 @@ class HashingWriter(io.RawIOBase):
         return False
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.digest.update(data)
-        self.target.write(data)
-        self.size += len(data)
-        return len(data)
+        chunk = data if isinstance(data, bytes) else bytes(data)  # never a view of a buffer that is reused
+        if self._pending is not None:
+            self._pending.result()  # one chunk in flight at most: memory stays at a chunk
+        self._pending = self._hasher.submit(self._digest.update, chunk)
+        self.target.write(chunk)
+        self.size += len(chunk)
+        return len(chunk)
 
     def flush(self) -> None:
         self.target.flush()
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of everything written (call once the archive is closed)."""
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
+        self._hasher.shutdown()
+        return self._digest.hexdigest()
 
 
 def write_archive(
@@ -110,7 +140,12 @@ def write_archive(
             info.external_attr = 0o644 << 16
             large = source.size_hint is None or source.size_hint >= zipfile.ZIP64_LIMIT
             with source.open() as stream, archive.open(info, "w", force_zip64=large) as member:
-                size, sha256 = _copy(stream, member, hasher)
+                if source.sha256 is None:
+                    size, sha256 = _copy(stream, member, hasher)
+                else:
+                    size, sha256 = _copy_known(stream, member), source.sha256
+                    if size != source.size_hint:
+                        raise MemberChanged(f"{source.path}: {size} bytes in storage, {source.size_hint} recorded")
             members.append(Member(source.path, size, sha256, source.role))
             if on_member is not None:
                 on_member(n)

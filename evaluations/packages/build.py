@@ -98,7 +98,13 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
         Source(pdf_path.name, lambda: pdf_path.open("rb"), "pdf", rendered.size),
         Source(workbook_path.name, lambda: workbook_path.open("rb"), "excel", workbook_path.stat().st_size),
         *(
-            Source(packed.zip_path, packed.stored_file.file.open, "evidence", packed.stored_file.size)
+            Source(
+                packed.zip_path,
+                packed.stored_file.file.open,
+                "evidence",
+                packed.stored_file.size,
+                sha256=packed.stored_file.sha256,
+            )
             for packed in data.files
         ),
     ]
@@ -111,7 +117,10 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
 
     with archive_path.open("wb") as target:
         hashing = HashingWriter(target)
-        members = write_archive(hashing, sources, readme=_readme(package, data), on_member=on_member)
+        try:
+            members = write_archive(hashing, sources, readme=_readme(package, data), on_member=on_member)
+        finally:
+            archive_sha256 = hashing.hexdigest()  # also stops its thread when the write failed
     _timed(timings, "zip", started)
     timings["members"] = len(members)
     timings["rows"] = rows
@@ -122,7 +131,7 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
         "pdf_pages": rendered.pages,
         **_stored(package, "pdf", pdf_path),
         **_stored(package, "workbook", workbook_path),
-        **_stored(package, "archive", archive_path, sha256=hashing.digest.hexdigest()),
+        **_stored(package, "archive", archive_path, sha256=archive_sha256),
     }
 
 
