@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -30,7 +30,9 @@ class Series:
 def _figure(value: Decimal | int | float | None, places: int) -> str:
     if value is None:
         return "–"
-    return number_format(Decimal(str(value)), decimal_pos=places, use_l10n=True, force_grouping=True)
+    # Half up, as indices are published (number_format alone would round 3.385 to even: 3.38).
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def bar_chart(

@@ -9,6 +9,8 @@ It reads the demo's ids from the same database (DATABASE_URL) and drives Debian'
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,7 +24,7 @@ django.setup()
 from django.urls import reverse  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from evaluations.models import EvaluationCycle  # noqa: E402
+from evaluations.models import EvaluationCycle, Package  # noqa: E402
 from masterplan.models import Programme  # noqa: E402
 
 PASSWORD = "banjar2026"  # noqa: S105  (the demo password printed by `make run`)
@@ -45,11 +47,24 @@ def shoot(page: Page, base: str, path: str, name: str) -> None:
     print(f"{name}.png ← {path}")
 
 
+def pdf_pages(pdf: Path, pages: dict[int, str]) -> None:
+    """Pages of a package PDF as PNG (poppler's pdftoppm), to show what the assessors receive."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        print("pdftoppm is missing (apt-get install poppler-utils): no PDF pages")
+        return
+    for number, name in pages.items():
+        command = [tool, "-png", "-r", "70", "-f", str(number), "-l", str(number), "-singlefile", str(pdf)]
+        subprocess.run([*command, str(OUT / name)], check=True)  # noqa: S603
+        print(f"{name}.png ← page {number} of {pdf.name}")
+
+
 def main(base: str) -> None:
     cycle_2023 = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
     cycle_2023_ii = EvaluationCycle.objects.get(year=2023, stage="Tahap II")
     cycle_2024 = EvaluationCycle.objects.get(year=2024)
     mpp = Programme.objects.filter(name__icontains="Barokah").order_by("pk").first()
+    package = Package.objects.filter(cycle=cycle_2023, status=Package.Status.DONE).order_by("-pk").first()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 860}).new_page()
@@ -61,6 +76,10 @@ def main(base: str) -> None:
         shoot(page, base, reverse("evaluations:lock", args=[cycle_2024.pk]), "lock")
         shoot(page, base, reverse("evaluations:extensions", args=[cycle_2024.pk]), "extensions")
         shoot(page, base, reverse("evaluations:results", args=[cycle_2023.pk]), "evaluation-results")
+        shoot(page, base, reverse("evaluations:packages", args=[cycle_2023.pk]), "packages")
+        if package is not None:
+            shoot(page, base, package.get_absolute_url(), "package")
+            pdf_pages(Path(package.pdf.path), {1: "package-pdf-cover", 3: "package-pdf-summary"})
         log_in(page, base, "op.dpmptsp")
         shoot(page, base, reverse("home"), "agency-home")
         shoot(page, base, reverse("masterplan:my_reports"), "my-reports")
