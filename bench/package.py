@@ -374,11 +374,17 @@ def report(build: dict[str, Any], runs: dict[str, list[dict[str, Any]]], workers
     print("-" * len(header))
     files = timings["members"] - 2
     rows: list[tuple[str, float, float | None, str, str | None, dict[str, Any]]] = [
-        ("collect", timings["collect"], best["collecting"], fmt_rate(files / best["collecting"], "files/s"), None,
-         steps["collecting"]),
+        (
+            "collect",
+            timings["collect"],
+            best["collecting"],
+            fmt_rate(files / best["collecting"], "files/s"),
+            None,
+            steps["collecting"],
+        ),
         *((part, timings[part], best[part], fmt_rate(rates[part], units[part]), part, steps[part]) for part in units),
         ("build", build["seconds"], None, fmt_rate(archive_mb / build["seconds"], "MB/s"), None, build),
-    ]  # fmt: skip
+    ]
     for name, seconds, fastest, throughput, part, measured in rows:
         ratio = rates[part] / raw_rates[part] if part else None
         goal = RATIO_GOALS[part] if part else None

@@ -104,42 +104,100 @@ def write_package_workbook(data: PackageData, path: Path) -> int:
     summary = SheetWriter(
         workbook,
         _("Summary"),
-        [(_("Group"), 14), (_("Code"), 14), (_("Name"), 32), (_("Questions"), 11), (_("Answered"), 11),
-         (_("Verified"), 11), (_("With valid evidence"), 14), (_("Index"), 9)],
-    )  # fmt: skip
+        [
+            (_("Group"), 14),
+            (_("Code"), 14),
+            (_("Name"), 32),
+            (_("Questions"), 11),
+            (_("Answered"), 11),
+            (_("Verified"), 11),
+            (_("With valid evidence"), 14),
+            (_("Index"), 9),
+        ],
+    )
     for group, tallies in ((_("Dimension"), data.dimensions), (_("Lens"), data.lenses)):
         for tally in tallies:
             summary.append(
-                [str(group), tally.code, tally.name, tally.questions, tally.answered, tally.verified,
-                 tally.with_valid_evidence, tally.index]
-            )  # fmt: skip
+                [
+                    str(group),
+                    tally.code,
+                    tally.name,
+                    tally.questions,
+                    tally.answered,
+                    tally.verified,
+                    tally.with_valid_evidence,
+                    tally.index,
+                ]
+            )
     summary.close()
     answers = SheetWriter(
         workbook,
         _("Answers"),
-        [(_("Code"), 12), (_("Dimension"), 20), (_("Lens"), 12), (_("Question"), 60), (_("Answer"), 24),
-         (_("Number"), 12), (_("Explanation"), 60), (_("Responsible SKPD"), 14), (_("Supporting SKPDs"), 20),
-         (_("Deadline"), 12), (_("Status"), 14), (_("Evidence"), 10)],
-    )  # fmt: skip
+        [
+            (_("Code"), 12),
+            (_("Dimension"), 20),
+            (_("Lens"), 12),
+            (_("Question"), 60),
+            (_("Answer"), 24),
+            (_("Number"), 12),
+            (_("Explanation"), 60),
+            (_("Responsible SKPD"), 14),
+            (_("Supporting SKPDs"), 20),
+            (_("Deadline"), 12),
+            (_("Status"), 14),
+            (_("Evidence"), 10),
+        ],
+    )
     for q in data.questions:
         answers.append(
-            [q.code, q.dimension_name, q.lens_label, q.text, q.value, q.number, q.narrative, q.responsible,
-             ", ".join(q.supporting), q.deadline, q.status_label, len(q.evidence)]
-        )  # fmt: skip
+            [
+                q.code,
+                q.dimension_name,
+                q.lens_label,
+                q.text,
+                q.value,
+                q.number,
+                q.narrative,
+                q.responsible,
+                ", ".join(q.supporting),
+                q.deadline,
+                q.status_label,
+                len(q.evidence),
+            ]
+        )
     answers.close()
     evidence = SheetWriter(
         workbook,
         _("Evidence index"),
-        [(_("Question"), 12), (_("Title"), 40), (_("Kind"), 18), (_("Number"), 20), (_("Date"), 12),
-         (_("Valid until"), 12), (_("Validity"), 18), (_("File in the ZIP"), 50), (_("Size (bytes)"), 12),
-         ("SHA-256", 66)],
-    )  # fmt: skip
+        [
+            (_("Question"), 12),
+            (_("Title"), 40),
+            (_("Kind"), 18),
+            (_("Number"), 20),
+            (_("Date"), 12),
+            (_("Valid until"), 12),
+            (_("Validity"), 18),
+            (_("File in the ZIP"), 50),
+            (_("Size (bytes)"), 12),
+            ("SHA-256", 66),
+        ],
+    )
     for q in data.questions:
         for e in q.evidence:
             evidence.append(
-                [q.code, e.title, e.kind, e.number, e.date, e.valid_until, validity_label(e.validity), e.zip_path,
-                 e.size, e.sha256]
-            )  # fmt: skip
+                [
+                    q.code,
+                    e.title,
+                    e.kind,
+                    e.number,
+                    e.date,
+                    e.valid_until,
+                    validity_label(e.validity),
+                    e.zip_path,
+                    e.size,
+                    e.sha256,
+                ]
+            )
     evidence.close()
     gaps = SheetWriter(
         workbook,
@@ -173,9 +231,16 @@ def _write_progress(workbook: Workbook, monev: Monev) -> int:
     by_dimension = SheetWriter(
         workbook,
         _("Progress per dimension"),
-        [(_("Dimension"), 24), (_("Programmes"), 12), (_("Running or done"), 14), (_("Mean progress (%)"), 16),
-         (_("Budget plan (Rp)"), 18), (_("Budget realisation (Rp)"), 20), (_("Budget realisation (%)"), 18)],
-    )  # fmt: skip
+        [
+            (_("Dimension"), 24),
+            (_("Programmes"), 12),
+            (_("Running or done"), 14),
+            (_("Mean progress (%)"), 16),
+            (_("Budget plan (Rp)"), 18),
+            (_("Budget realisation (Rp)"), 20),
+            (_("Budget realisation (%)"), 18),
+        ],
+    )
     for d in monev.dimensions:
         by_dimension.append(
             [d.name, d.planned, d.underway, d.mean_progress, d.budget_plan, d.budget_realisation, d.budget_share]
@@ -184,11 +249,24 @@ def _write_progress(workbook: Workbook, monev: Monev) -> int:
     programmes = SheetWriter(
         workbook,
         _("Programme progress"),
-        [(_("Dimension"), 20), (_("Code"), 12), (_("Programme"), 40), (_("Term"), 14), (_("Quick win"), 10),
-         (_("Status"), 12), (_("Lead SKPD"), 12), (_("Indicator"), 36), (_("Unit"), 10), (_("Target"), 12),
-         (_("Realisation"), 12), (_("Progress (%)"), 12), (_("Narrative"), 50), (_("Obstacles"), 40),
-         (_("Follow-up"), 40)],
-    )  # fmt: skip
+        [
+            (_("Dimension"), 20),
+            (_("Code"), 12),
+            (_("Programme"), 40),
+            (_("Term"), 14),
+            (_("Quick win"), 10),
+            (_("Status"), 12),
+            (_("Lead SKPD"), 12),
+            (_("Indicator"), 36),
+            (_("Unit"), 10),
+            (_("Target"), 12),
+            (_("Realisation"), 12),
+            (_("Progress (%)"), 12),
+            (_("Narrative"), 50),
+            (_("Obstacles"), 40),
+            (_("Follow-up"), 40),
+        ],
+    )
     for d in monev.dimensions:
         for p in d.programmes:
             narrative = "\n".join(f"{r.agency} ({r.period_label}): {r.narrative}" for r in p.reports if r.narrative)
@@ -197,10 +275,24 @@ def _write_progress(workbook: Workbook, monev: Monev) -> int:
             indicators = p.indicators or [None]
             for i in indicators:
                 programmes.append(
-                    [d.name, p.code, p.name, p.term_label, p.is_quick_win, p.status_label, p.lead_agency,
-                     i.name if i else "", i.unit if i else "", i.target if i else None, i.value if i else None,
-                     i.progress if i else None, narrative, obstacles, follow_up]
-                )  # fmt: skip
+                    [
+                        d.name,
+                        p.code,
+                        p.name,
+                        p.term_label,
+                        p.is_quick_win,
+                        p.status_label,
+                        p.lead_agency,
+                        i.name if i else "",
+                        i.unit if i else "",
+                        i.target if i else None,
+                        i.value if i else None,
+                        i.progress if i else None,
+                        narrative,
+                        obstacles,
+                        follow_up,
+                    ]
+                )
     programmes.close()
     return by_dimension.rows + programmes.rows
 
