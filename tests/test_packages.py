@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import multiprocessing
 import re
@@ -27,7 +28,7 @@ from pypdf import PdfReader
 
 from agencies.models import AuditEvent
 from evaluations.models import Answer, EvaluationCycle, Package
-from evaluations.packages.archive import MANIFEST_JSON, verify_archive
+from evaluations.packages.archive import MANIFEST_JSON, HashingWriter, verify_archive
 from evaluations.packages.pdf import BASE_URL, PackageFetcher, RefusedURL, RenderTimeout, render_parts, render_pdf
 from evaluations.services.answers import answer_submit, answer_update, answer_verify
 from evaluations.services.cycles import (
@@ -527,3 +528,16 @@ def test_an_evidence_file_damaged_on_disk_fails_the_build_and_names_it(
     package = Package.objects.get(cycle=evaluation.cycle)
     assert package.status == Package.Status.FAILED and not package.archive
     assert "SK-Tim-Smart-City.pdf: 100 bytes in storage" in package.error
+
+
+@pytest.mark.parametrize("sizes", [[1], [5 << 20], [1 << 20] * 9 + [7], [3, 4 << 20, 1], []])
+def test_the_archive_hash_is_that_of_every_byte_written(sizes: list[int]) -> None:
+    out = io.BytesIO()
+    writer = HashingWriter(out)
+    written = b""
+    for size in sizes:  # across the 4 MB batches the hashing thread takes
+        chunk = bytes([size % 251]) * size
+        written += chunk
+        writer.write(chunk)
+    assert writer.hexdigest() == hashlib.sha256(written).hexdigest()
+    assert out.getvalue() == written and writer.size == len(written)
