@@ -64,8 +64,17 @@ def file_response(
     if extension_for(content_type) == UNKNOWN_EXTENSION:
         content_type = "application/octet-stream"  # never a type we did not detect (text/html, image/svg+xml...)
     filename = served_filename(name, content_type)
+    handle = _open(request, file, name=name, reference=reference, inline=inline)
+    if isinstance(handle, HttpResponseBase):
+        return handle
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+    return _hardened(response, filename, content_type=content_type, inline=inline)
+
+
+def _open(request: HttpRequest, file: FieldFile, *, name: str, reference: str, inline: bool) -> Any:
+    """The file's bytes, opened; or, when they are missing from storage, a 404 page and an error in the log."""
     try:
-        handle = file.open("rb")
+        return file.open("rb")
     except FileNotFoundError:
         # The row exists but the bytes do not (a lost disk, a bucket restored from an older backup): the user
         # can do nothing about it, the administrators must restore it.
@@ -82,7 +91,10 @@ def file_response(
             # Shown inside our evidence preview frame; csp.decorators.csp_replace sets this same attribute.
             response._csp_replace = {"frame-ancestors": [SELF]}  # type: ignore[attr-defined]
         return response
-    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+
+
+def _hardened(response: HttpResponseBase, filename: str, *, content_type: str, inline: bool) -> HttpResponseBase:
+    """The headers every file leaving the application carries: its name, no sniffing, a restrictive CSP."""
     response["Content-Disposition"] = content_disposition(filename, inline=inline)
     response["X-Content-Type-Options"] = "nosniff"
     if not inline:
@@ -123,11 +135,9 @@ def archive_response(
     single HTTP range (`Range: bytes=a-b`, `bytes=a-`, `bytes=-n`), so a download cut off on a slow government
     line resumes where it stopped. Several ranges or a malformed header get the whole file, as RFC 9110 allows.
     """
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        logger.error("Package file missing from storage: %s (storage name %r)", reference, file.name)
-        return render(request, "files/missing.html", {"name": filename}, status=404)
+    handle = _open(request, file, name=filename, reference=reference, inline=False)
+    if isinstance(handle, HttpResponseBase):
+        return handle
     header = request.headers.get("Range", "").strip()
     match = _RANGE.fullmatch(header) if header else None
     if match and any(match.groups()):
@@ -150,7 +160,4 @@ def archive_response(
         response = FileResponse(handle, content_type=content_type)
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = content_disposition(filename, inline=False)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = _DOWNLOAD_POLICY
-    return response
+    return _hardened(response, filename, content_type=content_type, inline=False)

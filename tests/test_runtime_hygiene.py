@@ -97,3 +97,20 @@ def _extension_context() -> dict[str, object]:
         "reason": "Rekap data belum selesai.",
         "revoked": False,
     }
+
+
+def test_a_web_process_never_loads_the_pdf_renderer() -> None:
+    # WeasyPrint (and Pango) cost half a second at start-up; only a worker building a package needs them.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import evaluations.tasks; print('weasyprint' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "smartcity.settings", "DJANGO_DEBUG": "1"}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    )
+    assert result.stdout.strip() == "False"

@@ -53,23 +53,13 @@ class MemberChanged(RuntimeError):
     """A stored file's bytes are not what the database says (a damaged disk or a restore gone wrong)."""
 
 
-def _copy(source: IO[bytes], target: IO[bytes], hasher: ThreadPoolExecutor | None = None) -> tuple[int, str]:
-    """Copy in chunks, hashing as it goes; with `hasher`, each chunk is hashed on that thread while the next is
-    read and this one written (hashlib lets go of the GIL on large buffers, so both cores work)."""
+def _copy(source: IO[bytes], target: IO[bytes]) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
-    pending: Future[None] | None = None
     while chunk := source.read(CHUNK):
-        if hasher is None:
-            digest.update(chunk)
-        else:
-            if pending is not None:
-                pending.result()
-            pending = hasher.submit(digest.update, chunk)
+        digest.update(chunk)
         target.write(chunk)
         size += len(chunk)
-    if pending is not None:
-        pending.result()
     return size, digest.hexdigest()
 
 
@@ -148,10 +138,7 @@ def write_archive(
 ) -> list[Member]:
     """Write the ZIP to `target`; returns the members listed in its manifest."""
     members: list[Member] = []
-    with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hasher,
-        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive,
-    ):
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         for n, source in enumerate(sources, start=1):
             info = zipfile.ZipInfo(source.path, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED
@@ -159,7 +146,7 @@ def write_archive(
             large = source.size_hint is None or source.size_hint >= zipfile.ZIP64_LIMIT
             with source.open() as stream, archive.open(info, "w", force_zip64=large) as member:
                 if source.sha256 is None:
-                    size, sha256 = _copy(stream, member, hasher)
+                    size, sha256 = _copy(stream, member)  # the PDF and the workbook: a few MB
                 else:
                     size, sha256 = _copy_known(stream, member), source.sha256
                     if size != source.size_hint:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from evaluations.packages.pdf import (
     render_pdf,
     static_url,
 )
+from evaluations.packages.scratch import scratch_folder, scratch_prefix
 from evaluations.packages.workbook import write_monev_workbook, write_package_workbook
 from evaluations.selectors.package import PackageData, collect
 from evaluations.services import windows
@@ -61,7 +61,7 @@ def build(package: Package, beat: Beat) -> dict[str, Any]:
     """Build `package`'s files; `beat(step, progress)` records progress. Returns the fields to save on success."""
     with (
         translation.override(package.language),
-        tempfile.TemporaryDirectory(prefix=scratch_prefix(package), dir=_scratch()) as folder,
+        tempfile.TemporaryDirectory(prefix=scratch_prefix(package), dir=scratch_folder()) as folder,
     ):
         if package.kind == Package.Kind.MONEV:
             return _build_monev(package, Path(folder), beat)
@@ -169,34 +169,13 @@ def _build_monev(package: Package, folder: Path, beat: Beat) -> dict[str, Any]:
     }
 
 
-def scratch_prefix(package: Package) -> str:
-    return f"paket-{package.pk}-"
-
-
-def discard_scratch(package: Package) -> None:
-    """Remove what a build killed mid-way left in the scratch folder (its TemporaryDirectory never closed)."""
-    folder = _scratch()
-    for leftover in Path(folder).glob(f"{scratch_prefix(package)}*") if folder else []:
-        shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _scratch() -> str | None:
-    """Where a build writes: beside the media files when they are on local disk, so a finished file is moved
-    into place by a rename instead of being copied (a 2 GB ZIP); the system's temporary folder otherwise."""
-    if not isinstance(default_storage, FileSystemStorage):
-        return None
-    folder = Path(default_storage.location) / "packages" / ".building"
-    folder.mkdir(parents=True, exist_ok=True)
-    return str(folder)
-
-
 def _stored(package: Package, part: str, path: Path, sha256: str | None = None) -> dict[str, Any]:
     """Hash the finished file (unless its writer did), then put it in storage under its final name: renamed on
     local disk, streamed elsewhere (S3 uploads it in parts)."""
     sha256 = sha256 or sha256_of(path)
     size = path.stat().st_size
     field = getattr(package, part)
-    scratch = _scratch()
+    scratch = scratch_folder()
     if scratch is not None and path.is_relative_to(scratch):
         name = default_storage.get_available_name(field.field.generate_filename(package, path.name))
         final = Path(default_storage.path(name))

@@ -93,14 +93,9 @@ class SheetWriter:
         self.sheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
 
 
-def _workbook() -> Workbook:
-    return Workbook(write_only=True)
-
-
 def write_package_workbook(data: PackageData, path: Path) -> int:
     """Write the evaluation package's workbook to `path`; returns the number of data rows written."""
-    workbook = _workbook()
-    total = 0
+    workbook = Workbook(write_only=True)
     summary = SheetWriter(
         workbook,
         _("Summary"),
@@ -299,7 +294,7 @@ def _write_progress(workbook: Workbook, monev: Monev) -> int:
 
 def write_monev_workbook(monev: Monev, path: Path) -> int:
     """The monev report's workbook: progress per dimension and per programme."""
-    workbook = _workbook()
+    workbook = Workbook(write_only=True)
     rows = _write_progress(workbook, monev)
     workbook.save(path)
     return rows

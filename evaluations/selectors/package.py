@@ -155,8 +155,18 @@ def data_stamp(cycle: EvaluationCycle) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def is_out_of_date(package: Package) -> bool:
-    return package.is_done and package.cycle_id is not None and package.data_stamp != data_stamp(package.cycle)
+def mark_out_of_date(packages: list[Package]) -> list[Package]:
+    """Set `out_of_date` on each package: built, of a cycle whose data changed since. One stamp per cycle, not
+    one per package (a list shows up to fifty builds of the same cycle)."""
+    stamps: dict[int, str] = {}
+    for package in packages:
+        stale = False
+        if package.is_done and package.cycle_id is not None:
+            if package.cycle_id not in stamps:
+                stamps[package.cycle_id] = data_stamp(package.cycle)
+            stale = package.data_stamp != stamps[package.cycle_id]
+        package.out_of_date = stale  # type: ignore[attr-defined]
+    return packages
 
 
 def answer_text(answer: Answer | None) -> str:

@@ -25,7 +25,7 @@ from agencies.models import Region
 from evaluations.actions import EvaluationAction
 from evaluations.models import EvaluationCycle
 from evaluations.models.packages import Package
-from evaluations.packages.build import build, discard_scratch
+from evaluations.packages.scratch import discard_scratch
 from evaluations.services.cycles import hold_cycle
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,32 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def _start(
+    *, by: Actor, same: dict[str, Any], fields: dict[str, Any], changes: dict[str, Any], queue: bool
+) -> tuple[Package, bool]:
+    """Inside the caller's transaction, holding the row that serialises requests: the build under way among
+    `same`, or a new one (package, started). The partial unique index settles a race the row lock cannot see."""
+    active = Package.objects.filter(**same, status__in=Package.ACTIVE).first()
+    if active is not None:
+        return active, False
+    try:
+        with transaction.atomic():
+            package = Package.objects.create(
+                **same,
+                **fields,
+                language=_language(),
+                requested_by=by if by is not None and by.is_authenticated else None,
+            )
+    except IntegrityError:  # another request won the race between our look and our insert
+        return Package.objects.get(**same, status__in=Package.ACTIVE), False
+    audit_record(
+        actor=by, action=EvaluationAction.PACKAGE_REQUESTED, target=package, region=package.region, changes=changes
+    )
+    if queue:
+        _enqueue(package)
+    return package, True
+
+
 @transaction.atomic
 def package_request(*, cycle: EvaluationCycle, by: Actor, queue: bool = True) -> tuple[Package, bool]:
     """Queue a build of `cycle`'s package, or return the build already under way; (package, started).
@@ -56,32 +82,18 @@ def package_request(*, cycle: EvaluationCycle, by: Actor, queue: bool = True) ->
     package in-process, whatever task backend is configured)."""
     cycle = hold_cycle(cycle)
     expire_stale(now=timezone.now(), cycle=cycle)
-    active = Package.objects.filter(cycle=cycle, status__in=Package.ACTIVE).first()
-    if active is not None:
-        return active, False
-    try:
-        with transaction.atomic():
-            package = Package.objects.create(
-                region=cycle.region,
-                kind=Package.Kind.SUBMISSION,
-                cycle=cycle,
-                year=cycle.year,
-                is_final=cycle.is_locked,
-                language=_language(),
-                requested_by=by if by is not None and by.is_authenticated else None,
-            )
-    except IntegrityError:  # another request won the race between our look and our insert
-        return Package.objects.get(cycle=cycle, status__in=Package.ACTIVE), False
-    audit_record(
-        actor=by,
-        action=EvaluationAction.PACKAGE_REQUESTED,
-        target=package,
-        region=cycle.region,
-        changes={"is_final": package.is_final, "language": package.language},
+    return _start(
+        by=by,
+        same={"cycle": cycle},
+        fields={
+            "region": cycle.region,
+            "kind": Package.Kind.SUBMISSION,
+            "year": cycle.year,
+            "is_final": cycle.is_locked,
+        },
+        changes={"is_final": cycle.is_locked, "language": _language()},
+        queue=queue,
     )
-    if queue:
-        _enqueue(package)
-    return package, True
 
 
 @transaction.atomic
@@ -89,36 +101,13 @@ def monev_request(*, region: Region, year: int, period: int, by: Actor) -> tuple
     """Queue a build of the region's monev report for `year` up to `period` (0: the whole year)."""
     Region.objects.select_for_update().filter(pk=region.pk).first()
     expire_stale(now=timezone.now(), region=region)
-    active = Package.objects.filter(
-        region=region, kind=Package.Kind.MONEV, year=year, period=period, status__in=Package.ACTIVE
-    ).first()
-    if active is not None:
-        return active, False
-    try:
-        with transaction.atomic():
-            package = Package.objects.create(
-                region=region,
-                kind=Package.Kind.MONEV,
-                year=year,
-                period=period,
-                is_final=True,
-                language=_language(),
-                requested_by=by if by is not None and by.is_authenticated else None,
-            )
-    except IntegrityError:
-        active = Package.objects.get(
-            region=region, kind=Package.Kind.MONEV, year=year, period=period, status__in=Package.ACTIVE
-        )
-        return active, False
-    audit_record(
-        actor=by,
-        action=EvaluationAction.PACKAGE_REQUESTED,
-        target=package,
-        region=region,
+    return _start(
+        by=by,
+        same={"region": region, "kind": Package.Kind.MONEV, "year": year, "period": period},
+        fields={"is_final": True},
         changes={"year": year, "period": period},
+        queue=True,
     )
-    _enqueue(package)
-    return package, True
 
 
 def expire_stale(*, now: dt.datetime, cycle: EvaluationCycle | None = None, region: Region | None = None) -> int:
@@ -180,6 +169,9 @@ def package_run(*, package_id: int) -> Package | None:
     if not claimed:
         logger.info("package %s is no longer queued; nothing to build", package_id)
         return None
+    # Imported here, on the worker: WeasyPrint and Pango take half a second to load, which no web process needs.
+    from evaluations.packages.build import build
+
     package = Package.objects.select_related("region", "cycle__region", "requested_by").get(pk=package_id)
     try:
         fields = build(package, _beat(package_id))

@@ -19,7 +19,7 @@ from common.downloads import archive_response
 from evaluations.models import EvaluationCycle
 from evaluations.models.packages import Package
 from evaluations.rules import REVIEW
-from evaluations.selectors.package import is_out_of_date
+from evaluations.selectors.package import mark_out_of_date
 from evaluations.services import packages as package_services
 from evaluations.views.common import get_cycle_for_user
 from masterplan.selectors.monev import monev_choices
@@ -37,12 +37,6 @@ def get_package_for_user(user: User, pk: int, action: str = VIEW) -> Package:
     return get_for_user(user, queryset, action, pk=pk)
 
 
-def _with_freshness(packages: list[Package]) -> list[Package]:
-    for package in packages:
-        package.out_of_date = is_out_of_date(package)  # type: ignore[attr-defined]
-    return packages
-
-
 @login_required
 @requires(REVIEW, fetch=get_cycle_for_user)
 def cycle_packages(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
@@ -55,7 +49,7 @@ def cycle_packages(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse
             messages.info(request, _("A build of this package is already under way; here is its progress."))
         return redirect(package)
     package_services.expire_stale(now=timezone.now(), cycle=cycle)
-    packages = _with_freshness(list(Package.objects.filter(cycle=cycle).select_related("requested_by")[:50]))
+    packages = mark_out_of_date(list(Package.objects.filter(cycle=cycle).select_related("requested_by")[:50]))
     return render(
         request,
         "evaluations/packages.html",
@@ -66,7 +60,7 @@ def cycle_packages(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse
 @login_required
 @requires(VIEW, fetch=get_package_for_user)
 def package_detail(request: HttpRequest, package: Package) -> HttpResponse:
-    package.out_of_date = is_out_of_date(package)  # type: ignore[attr-defined]
+    mark_out_of_date([package])
     return render(request, "evaluations/package_detail.html", {"package": package})
 
 
@@ -77,7 +71,7 @@ def package_progress(request: HttpRequest, package: Package) -> HttpResponse:
     if package.is_active:
         package_services.expire_stale(now=timezone.now(), cycle=package.cycle, region=package.region)
         package.refresh_from_db()
-    package.out_of_date = is_out_of_date(package)  # type: ignore[attr-defined]
+    mark_out_of_date([package])
     return render(request, "evaluations/_package_progress.html", {"package": package})
 
 
