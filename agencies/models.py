@@ -11,6 +11,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+PHONE = RegexValidator(
+    r"^\+?[0-9][0-9 ()\-.]{4,38}$", _("Enter a phone number of digits, spaces, ( ) - . and an optional leading +.")
+)
+
 
 class Region(models.Model):
     """A kabupaten or kota; everything regional hangs off one, so a deployment can serve many."""
@@ -33,6 +37,15 @@ class Region(models.Model):
     # Printed on the cover of the region's packages (PNG or JPEG, checked by Pillow when uploaded).
     logo = models.ImageField(_("logo"), upload_to="regions/logos/", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Who hears of an SKPD still late after the last progress-report reminder, besides DKISP's digest: a named
+    # official such as the Asisten or the Sekda. Optional; without an address only DKISP is told.
+    escalation_name = models.CharField(
+        _("escalation official"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name and position of the official told of SKPDs still late, e.g. Asisten Administrasi Umum."),
+    )
+    escalation_email = models.EmailField(_("escalation official's e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("region")
@@ -72,6 +85,7 @@ class Agency(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
     email = models.EmailField(_("official e-mail"), blank=True)
+    phone = models.CharField(_("office phone"), max_length=40, blank=True, validators=[PHONE])
     is_active = models.BooleanField(_("active"), default=True)
     predecessor = models.ForeignKey(
         "self",
@@ -129,6 +143,8 @@ class Membership(models.Model):
         verbose_name=_("agency"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # How the SKPD's contacts are reached for this role (a work mobile or WhatsApp number), shown on the SKPD page.
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[PHONE])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

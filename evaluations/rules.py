@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from agencies.models import Role
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, VIEW, Rule, register
-from evaluations.models import Answer, EvaluationCycle, WindowExtension
+from evaluations.models import (
+    Answer,
+    EvaluationCycle,
+    FollowUpItem,
+    FollowUpTask,
+    Meeting,
+    MeetingInvitation,
+    WindowExtension,
+)
 from evaluations.models.packages import Package
 from evaluations.services import windows
 
@@ -110,6 +119,65 @@ register(
         role_filters={
             Role.ASSESSOR: lambda user: Q(
                 kind=Package.Kind.SUBMISSION, is_final=True, cycle__locked_at__isnull=False, cycle__assessors=user
+            )
+        },
+    ),
+)
+
+# --- The follow-up loop (meetings and the recommendation register) ---------------------------------------------
+
+RESPOND = "respond"  # an invited SKPD says who attends
+REPORT = "report"  # an SKPD reports on its follow-up task
+SKPD_AND_DKISP = frozenset({Role.COORDINATOR, Role.OPERATOR, Role.HEAD})
+
+
+# A meeting: DKISP plans and records it; an invited SKPD sees it. Assessors are not part of the preparation.
+register(
+    Meeting,
+    Rule(
+        region="region",
+        agencies=("invitations__agency",),
+        actions={VIEW: SKPD_AND_DKISP, CHANGE: COORDINATORS, CREATE: COORDINATORS},
+    ),
+)
+# An invitation is answered by its SKPD until the meeting starts; DKISP records attendance.
+register(
+    MeetingInvitation,
+    Rule(
+        region="meeting__region",
+        agencies=("agency",),
+        actions={VIEW: SKPD_AND_DKISP, RESPOND: SKPD_STAFF, CHANGE: COORDINATORS},
+        states={RESPOND: lambda: Q(meeting__status=Meeting.Status.PLANNED, meeting__starts_at__gt=timezone.now())},
+    ),
+)
+# The register: DKISP keeps it; an SKPD sees the items it has a task in; assessors see the items of the region of a
+# locked cycle they assess (last year's recommendations beside the questions).
+register(
+    FollowUpItem,
+    Rule(
+        region="region",
+        agencies=("tasks__agency",),
+        actions={
+            VIEW: frozenset({Role.COORDINATOR, Role.ASSESSOR, Role.OPERATOR, Role.HEAD}),
+            CHANGE: COORDINATORS,
+            CREATE: COORDINATORS,
+        },
+        role_filters={
+            Role.ASSESSOR: lambda user: Q(region__cycles__assessors=user, region__cycles__locked_at__isnull=False)
+        },
+    ),
+)
+# A task: its SKPD reports on it while it and its item are open; DKISP assigns, changes and closes.
+register(
+    FollowUpTask,
+    Rule(
+        region="item__region",
+        agencies=("agency",),
+        actions={VIEW: SKPD_AND_DKISP, REPORT: SKPD_STAFF, CHANGE: COORDINATORS},
+        states={
+            REPORT: lambda: (
+                Q(status__in=(FollowUpTask.Status.OPEN, FollowUpTask.Status.IN_PROGRESS))
+                & ~Q(item__status__in=FollowUpItem.CLOSED)
             )
         },
     ),

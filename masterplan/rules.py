@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.audit import register_change_labels, register_change_values
 from agencies.models import Role
 from agencies.permissions import CHANGE, COORDINATORS, CREATE, DELETE, EVERYONE, VIEW, Rule, register
-from masterplan.models import Indicator, Masterplan, Programme, ProgressReport
+from masterplan.models import Indicator, Masterplan, Programme, ProgressReport, ReportReminder
 
 # The masterplan document is the region's shared plan: everyone in the region reads it, DKISP keeps it.
 register(
@@ -63,6 +63,15 @@ register(
         region="programme__masterplan__region",
         agencies=("programme__lead_agency", "programme__supporting_agencies"),
         actions={VIEW: EVERYONE, CHANGE: COORDINATORS, CREATE: COORDINATORS, DELETE: COORDINATORS},
+    ),
+)
+# Report reminders: DKISP chases late SKPDs (CREATE) and reads the log; an SKPD sees the reminders it was sent.
+register(
+    ReportReminder,
+    Rule(
+        region="region",
+        agencies=("agency",),
+        actions={VIEW: REPORT_READERS, CREATE: COORDINATORS},
     ),
 )
 

@@ -3,6 +3,7 @@
 from evaluations.models.answers import Answer, AnswerEvidence
 from evaluations.models.assessment import SCORE, AssessmentNote, OfficialResult, Score
 from evaluations.models.cycles import PERCENT, Assignment, EvaluationCycle, ReminderLog, WindowExtension
+from evaluations.models.followup import FollowUpEvidence, FollowUpItem, FollowUpTask, Meeting, MeetingInvitation
 from evaluations.models.packages import Package
 from evaluations.models.questionnaires import Lens, Question, Questionnaire
 
@@ -14,7 +15,12 @@ __all__ = [
     "AssessmentNote",
     "Assignment",
     "EvaluationCycle",
+    "FollowUpEvidence",
+    "FollowUpItem",
+    "FollowUpTask",
     "Lens",
+    "Meeting",
+    "MeetingInvitation",
     "OfficialResult",
     "Package",
     "Question",

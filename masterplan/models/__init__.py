@@ -11,6 +11,7 @@ from masterplan.models.plan import (
     Programme,
     masterplan_document_path,
 )
+from masterplan.models.reminders import ReportReminder
 from masterplan.models.reports import (
     PERIODS_PER_YEAR,
     IndicatorRealisation,
@@ -33,6 +34,7 @@ __all__ = [
     "Programme",
     "ProgressReport",
     "ReportEvidence",
+    "ReportReminder",
     "masterplan_document_path",
     "period_end",
     "period_label",
