@@ -142,3 +142,185 @@ def figures_table(*, caption: str, categories: Sequence[str], series: Sequence[S
         header,
         rows,
     )
+
+
+def line_chart(
+    *,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    maximum: Decimal | int | float | None = None,
+    minimum: Decimal | int | float = 0,
+    unit: str = "",
+    places: int = 2,
+    width: int = 640,
+) -> SafeString:
+    """Lines over categories (years on the x axis), one per series, each point with its figure as a <title>.
+
+    A missing figure breaks the line there rather than pretending a value; a lone point still shows as a dot.
+    """
+    chart_id = f"chart-{next(_ids)}"
+    values = [float(v) for s in series for v in s.values if v is not None]
+    low = float(minimum)
+    top = float(maximum) if maximum is not None else max(values, default=low + 1.0)
+    if top <= low:
+        top = low + 1.0
+    left, right, top_pad, bottom_pad = 48, 16, 12, 28
+    legend_row = 18
+    legend_rows = (len(series) + 2) // 3 if series else 0
+    plot_height = 180
+    height = top_pad + plot_height + bottom_pad + legend_rows * legend_row + 4
+    plot_width = width - left - right
+    step = plot_width / max(len(categories) - 1, 1)
+
+    def x_of(i: int) -> float:
+        return left + (i * step if len(categories) > 1 else plot_width / 2)
+
+    def y_of(value: float) -> float:
+        clipped = max(low, min(value, top))
+        return top_pad + plot_height - (clipped - low) / (top - low) * plot_height
+
+    parts: list[str] = []
+    # Horizontal grid lines with their figures: five steps from the minimum to the maximum.
+    for n in range(5):
+        level = low + (top - low) * n / 4
+        y = y_of(level)
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#dee2e6" stroke-width="1"/>'
+                '<text x="{}" y="{}" font-size="10" text-anchor="end" fill="#212529">{}</text>',
+                left,
+                f"{y:.1f}",
+                width - right,
+                f"{y:.1f}",
+                left - 4,
+                f"{y + 3:.1f}",
+                _figure(level, places if top - low < 10 else 0),
+            )
+        )
+    for i, category in enumerate(categories):
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#212529">{}</text>',
+                f"{x_of(i):.1f}",
+                top_pad + plot_height + 16,
+                category[:12],
+            )
+        )
+    markers = ("circle", "rect", "diamond")
+    for n, one in enumerate(series):
+        colour = PALETTE[n % len(PALETTE)]
+        # Consecutive points with a figure form one polyline; a gap starts a new one.
+        runs: list[list[str]] = [[]]
+        for i, value in enumerate(one.values):
+            if value is None:
+                runs.append([])
+                continue
+            runs[-1].append(f"{x_of(i):.1f},{y_of(float(value)):.1f}")
+        for run in runs:
+            if len(run) > 1:
+                parts.append(
+                    format_html(
+                        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>', " ".join(run), colour
+                    )
+                )
+        for i, value in enumerate(one.values):
+            if value is None:
+                continue
+            x, y = x_of(i), y_of(float(value))
+            parts.append(
+                format_html(
+                    "<g><title>{}, {}: {}{}</title>{}</g>",
+                    one.label,
+                    categories[i],
+                    _figure(value, places),
+                    unit,
+                    _marker(markers[n % len(markers)], x, y, colour),
+                )
+            )
+    legend_top = top_pad + plot_height + bottom_pad
+    for n, one in enumerate(series):
+        x = left + (n % 3) * (plot_width // 3)
+        y = legend_top + (n // 3) * legend_row
+        parts.append(
+            format_html(
+                '<g>{}<text x="{}" y="{}" font-size="11" fill="#212529">{}</text></g>',
+                _marker(markers[n % len(markers)], x + 6, y + 6, PALETTE[n % len(PALETTE)]),
+                x + 16,
+                y + 10,
+                one.label[:40],
+            )
+        )
+    description = "; ".join(
+        f"{s.label}: "
+        + ", ".join(f"{category} {_figure(s.values[i], places)}{unit}" for i, category in enumerate(categories))
+        for s in series
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {w} {h}" width="{w}" '
+        'height="{h}" aria-labelledby="{id}-t {id}-d"><title id="{id}-t">{title}</title>'
+        '<desc id="{id}-d">{desc}</desc>'
+        '<line x1="{l}" y1="{t}" x2="{l}" y2="{b}" stroke="#6c757d" stroke-width="1"/>'
+        '<line x1="{l}" y1="{b}" x2="{r}" y2="{b}" stroke="#6c757d" stroke-width="1"/>{body}</svg>',
+        w=width,
+        h=height,
+        id=chart_id,
+        title=title,
+        desc=description,
+        l=left,
+        t=top_pad,
+        b=top_pad + plot_height,
+        r=width - right,
+        body=mark_safe("".join(parts)),  # noqa: S308 - every part above was built with format_html
+    )
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> SafeString:
+    # Series differ by shape as well as colour, so the chart reads in black and white.
+    if shape == "rect":
+        return format_html(
+            '<rect x="{}" y="{}" width="8" height="8" fill="{}"/>', f"{x - 4:.1f}", f"{y - 4:.1f}", colour
+        )
+    if shape == "diamond":
+        points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
+        return format_html('<polygon points="{}" fill="{}"/>', points, colour)
+    return format_html('<circle cx="{}" cy="{}" r="4" fill="{}"/>', f"{x:.1f}", f"{y:.1f}", colour)
+
+
+def heat_level(value: Decimal | int | float | None, maximum: Decimal | int | float = 5) -> int | None:
+    """The shade (0–5) of a heat table cell: the value's share of the maximum in six equal steps."""
+    if value is None or not maximum:
+        return None
+    share = max(0.0, min(float(value) / float(maximum), 1.0))
+    return min(int(share * 6), 5)
+
+
+def heat_table(
+    *,
+    caption: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[Decimal | int | float | None]],
+    maximum: Decimal | int | float = 5,
+    places: int = 2,
+) -> SafeString:
+    """A table whose cells are shaded by value (classes heat-0…heat-5), the figure always written in the cell.
+
+    The shade only repeats the number, so the table reads the same in grey print or without colour vision.
+    """
+    header = format_html_join("", "<th scope='col' class='num'>{}</th>", ((c,) for c in columns))
+    body = []
+    for label, line in zip(rows, values, strict=True):
+        cells = []
+        for value in line:
+            level = heat_level(value, maximum)
+            css = "num heat-none" if level is None else f"num heat-{level}"
+            cells.append(format_html("<td class='{}'>{}</td>", css, _figure(value, places)))
+        body.append(format_html("<tr><th scope='row'>{}</th>{}</tr>", label, mark_safe("".join(cells))))  # noqa: S308
+    return format_html(
+        "<table class='table table-sm heat-table caption-top'><caption>{}</caption><thead><tr><th></th>{}</tr></thead>"
+        "<tbody>{}</tbody></table>",
+        caption,
+        header,
+        mark_safe("".join(body)),  # noqa: S308 - every row above was built with format_html
+    )

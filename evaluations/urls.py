@@ -2,11 +2,29 @@ from __future__ import annotations
 
 from django.urls import path
 
-from evaluations.views import answers, assessment, cycles, packages, questionnaire, results, verification, windows
+from evaluations.views import (
+    answers,
+    assessment,
+    cycles,
+    dashboard,
+    packages,
+    questionnaire,
+    results,
+    verification,
+    windows,
+)
+from evaluations.views import followup as followup_views
+from evaluations.views import meetings as meeting_views
+from evaluations.views.skpd_dashboard import skpd_dashboard, skpd_dashboard_agency
+from evaluations.views.whatif import whatif as whatif_view
 
 app_name = "evaluations"
 
 urlpatterns = [
+    path("dasbor/", dashboard.dashboard, name="dashboard"),
+    path("dasbor/unduh/<slug:table>/", dashboard.dashboard_export, name="dashboard_export"),
+    path("dasbor/skpd/", skpd_dashboard, name="skpd_dashboard"),
+    path("dasbor/skpd/<int:pk>/", skpd_dashboard_agency, name="skpd_dashboard_agency"),
     path("evaluasi/", cycles.cycle_list, name="cycles"),
     path("evaluasi/baru/", cycles.cycle_create, name="cycle_create"),
     path("evaluasi/templat-kuesioner/", questionnaire.questionnaire_template, name="questionnaire_template"),
@@ -28,10 +46,21 @@ urlpatterns = [
     path("evaluasi/<int:pk>/kunci/", cycles.lock, name="lock"),
     path("evaluasi/<int:pk>/buka-kunci/", cycles.unlock, name="unlock"),
     path("evaluasi/<int:pk>/hasil/", results.results, name="results"),
+    path("evaluasi/<int:pk>/hasil/simulasi/", whatif_view, name="whatif"),
     path("evaluasi/<int:pk>/hasil-resmi/", results.official_result, name="official_result"),
     path("evaluasi/<int:pk>/lanjutkan/", cycles.carry_forward, name="carry_forward"),
     path("evaluasi/<int:pk>/perpanjangan/", windows.extensions, name="extensions"),
     path("evaluasi/<int:pk>/perpanjangan/<int:extension_pk>/cabut/", windows.extension_revoke, name="extension_revoke"),
+    path("evaluasi/<int:pk>/rapat/", meeting_views.meeting_list, name="meetings"),
+    path("evaluasi/<int:pk>/rapat/tambah/", meeting_views.meeting_create, name="meeting_create"),
+    path("rapat/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path("rapat/<int:pk>/ubah/", meeting_views.meeting_update, name="meeting_update"),
+    path("rapat/<int:pk>/undang/", meeting_views.invitations_send, name="meeting_invitations_send"),
+    path("rapat/<int:pk>/kehadiran/", meeting_views.attendance_record, name="meeting_attendance"),
+    path("rapat/<int:pk>/notulen/", meeting_views.minutes_attach, name="meeting_minutes"),
+    path("rapat/<int:pk>/keputusan/", meeting_views.decision_create, name="meeting_decision"),
+    path("rapat/<int:pk>/batal/", meeting_views.meeting_cancel, name="meeting_cancel"),
+    path("rapat/undangan/<int:pk>/", meeting_views.invitation_respond, name="invitation_respond"),
     path("evaluasi/<int:pk>/paket/", packages.cycle_packages, name="packages"),
     path("paket/<int:pk>/", packages.package_detail, name="package"),
     path("paket/<int:pk>/progres/", packages.package_progress, name="package_progress"),
@@ -48,4 +77,14 @@ urlpatterns = [
     path("penilaian/<int:pk>/", assessment.assessment_overview, name="assessment"),
     path("penilaian/<int:pk>/dimensi/<slug:code>/", assessment.assessment_dimension, name="assessment_dimension"),
     path("penilaian/<int:pk>/bukti/<int:evidence_pk>/", assessment.assessment_evidence, name="assessment_evidence"),
+    # The recommendation register (tindak lanjut) and the SKPDs' follow-up tasks.
+    path("tindak-lanjut/", followup_views.register, name="followup_register"),
+    path("tindak-lanjut/tambah/", followup_views.item_create, name="followup_item_create"),
+    path("tindak-lanjut/<int:pk>/", followup_views.item_detail, name="followup_item"),
+    path("tindak-lanjut/<int:pk>/ubah/", followup_views.item_edit, name="followup_item_edit"),
+    path("tindak-lanjut/<int:pk>/tugaskan/", followup_views.item_assign, name="followup_item_assign"),
+    path("tindak-lanjut/<int:pk>/hentikan/", followup_views.item_drop, name="followup_item_drop"),
+    path("tindak-lanjut/<int:pk>/buka-kembali/", followup_views.item_reopen, name="followup_item_reopen"),
+    path("tindak-lanjut/tugas/<int:pk>/", followup_views.task_detail, name="followup_task"),
+    path("evaluasi/<int:pk>/tindak-lanjut/dari-catatan/", followup_views.items_from_notes, name="followup_from_notes"),
 ]

@@ -22,6 +22,8 @@ class MasterplanAction(AuditAction):
     REPORT_APPROVE_REFUSED = "report.approve_refused", _("Approval refused: own submission")
     REPORT_RETURNED = "report.returned", _("Report returned")
     REPORT_REOPENED = "report.reopened", _("Report reopened")
+    REPORTS_CHASED = "report.chased", _("SKPD reminded of late reports")
+    REPORTS_ESCALATED = "report.escalated", _("Late reports escalated")
 
 
 register_actions(MasterplanAction)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from masterplan.views import plan, reports
+from masterplan.views import chasing, plan, reports
 
 app_name = "masterplan"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("laporan/mulai/", reports.start, name="report_start"),
     path("laporan/tinjau/", reports.queue, name="review_queue"),
     path("laporan/tinjau/setujui/", reports.bulk_approve, name="report_bulk_approve"),
+    path("laporan/ingatkan/", chasing.chase, name="chase"),
     path("laporan/<int:pk>/", reports.detail, name="report"),
     path("laporan/<int:pk>/ubah/", reports.edit, name="report_edit"),
     path("laporan/<int:pk>/ajukan/", reports.submit, name="report_submit"),

@@ -264,6 +264,8 @@ PACKAGE_QUEUE_SECONDS = env_int("PACKAGE_QUEUE_SECONDS", 3600)
 
 # Reports are due this many days after their period ends.
 REPORT_GRACE_DAYS = env_int("REPORT_GRACE_DAYS", 10)
+# Days an SKPD may stay late after its overdue reminder before it is escalated to DKISP and the region's official.
+REPORT_ESCALATION_DAYS = env_int("REPORT_ESCALATION_DAYS", 7)
 
 # --- Mail: console by default, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

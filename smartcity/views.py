@@ -18,13 +18,15 @@ from smartcity.middleware import SESSION_REGION_KEY
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to where their work starts: SKPD staff to their agency, assessors to the submissions
-    they assess, DKISP to the masterplan."""
+    """Send each person to where their work starts: SKPD staff to their SKPD's dashboard, assessors to the
+    submissions they assess, DKISP to its dashboard."""
     roles = roles_of(request.user, request.region)
     if roles and roles <= AGENCY_ROLES:
-        return redirect("masterplan:agencies")
+        return redirect("evaluations:skpd_dashboard")  # what their SKPD owes, with the deadlines
     if roles == {Role.ASSESSOR}:
         return redirect("evaluations:assessment_list")
+    if Role.COORDINATOR in roles:
+        return redirect("evaluations:dashboard")  # DKISP's work starts from the region at a glance
     return redirect("masterplan:overview")
 
 

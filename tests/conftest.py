@@ -174,6 +174,19 @@ def _questionnaire_calendar() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _framework_after_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    # A transactional test (the browser tests' live server) ends by flushing every table, the six dimensions
+    # and eighteen elements the migrations wrote included. Later tests in the same worker (the demo load) need
+    # them, as any database that was migrated has them: put them back, as `migrate` would.
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    flushed = marker is not None and marker.kwargs.get("transaction", False)
+    if flushed or {"transactional_db", "live_server"} & set(request.fixturenames):
+        with request.getfixturevalue("django_db_blocker").unblock():
+            ensure_framework(Dimension, Element)
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     # A request leaves its language active in the thread (the middleware activates, nothing deactivates), so an
     # English page in one test would make the next test's service messages English. Each test starts as a

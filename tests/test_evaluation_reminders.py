@@ -77,11 +77,49 @@ def test_a_second_run_the_same_day_sends_nothing(evaluation: Evaluation, run: An
     assert ReminderLog.objects.count() == 2
 
 
-def test_the_days_between_steps_are_quiet(evaluation: Evaluation, run: Any) -> None:
-    for days in (30, 8, 6, 5, 4, 2):
+def test_the_days_before_the_first_step_are_quiet(evaluation: Evaluation, run: Any) -> None:
+    for days in (30, 8):
         sent, _summary = run(days_before(days))
         assert sent == [], days
     assert not ReminderLog.objects.exists()
+
+
+def test_the_days_between_steps_are_quiet_once_the_step_went_out(evaluation: Evaluation, run: Any) -> None:
+    run(days_before(7))
+
+    for days in (6, 5, 4):
+        sent, _summary = run(days_before(days))
+        assert sent == [], days
+    assert set(ReminderLog.objects.values_list("days_before", flat=True)) == {7}
+
+
+def test_a_missed_step_day_is_caught_up_once_by_the_next_run(evaluation: Evaluation, run: Any) -> None:
+    # The command did not run on day 7: day 5 sends the step-7 reminder, once.
+    sent, _summary = run(days_before(5))
+    assert len(sent) == 2
+    assert "5 hari" in sent[0].subject  # the mail tells the days really left
+    assert run(days_before(4))[0] == []
+
+    # Day 3 is a step day of its own; the missed day 1 is caught up on day 0 by the step-0 reminder alone.
+    assert len(run(days_before(3))[0]) == 2
+    assert len(run(days_before(0))[0]) == 2
+    logged = sorted(ReminderLog.objects.values_list("days_before", "sent_on"))
+    assert logged == [
+        (0, days_before(0)),
+        (0, days_before(0)),
+        (3, days_before(3)),
+        (3, days_before(3)),
+        (7, days_before(5)),
+        (7, days_before(5)),
+    ]
+
+
+def test_only_the_latest_missed_step_is_caught_up(evaluation: Evaluation, run: Any) -> None:
+    # Nothing ran before the deadline day itself: one reminder (step 0), never the 7, 3 and 1 it skipped.
+    sent, _summary = run(days_before(0))
+
+    assert len(sent) == 2
+    assert set(ReminderLog.objects.values_list("days_before", flat=True)) == {0}
 
 
 def test_each_step_is_sent_once(evaluation: Evaluation, run: Any) -> None:

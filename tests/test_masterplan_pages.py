@@ -294,9 +294,10 @@ def test_masterplan_with_reversed_years_is_refused(world: World) -> None:
     assert "end_year" in response.context["form"].errors
 
 
-def test_operator_home_is_their_agency_with_led_and_supported_programmes(world: World) -> None:
+def test_operator_agency_index_is_their_agency_with_led_and_supported_programmes(world: World) -> None:
+    # Their home is now the SKPD dashboard (tests/test_skpd_dashboard.py); the SKPD index still leads here.
     client = client_for(world.operator_b)
-    response = client.get(reverse("home"), follow=True)
+    response = client.get(reverse("masterplan:agencies"), follow=True)
     assert response.request["PATH_INFO"] == reverse("masterplan:agency", args=[world.agency_b.pk])
     assert [p.code for p in response.context["led"]] == ["SOC-01"]
     assert response.context["supported"] == []
@@ -310,9 +311,9 @@ def test_operator_page_offers_no_way_to_change_programmes(world: World) -> None:
     assert "/tambah/" not in content
 
 
-def test_coordinator_home_is_the_masterplan(world: World) -> None:
+def test_coordinator_home_is_the_dashboard(world: World) -> None:
     response = client_for(world.coordinator).get(reverse("home"))
-    assert response["Location"] == reverse("masterplan:overview")
+    assert response["Location"] == reverse("evaluations:dashboard")
 
 
 def test_region_without_masterplan_is_a_clear_404(world: World) -> None:

@@ -85,6 +85,13 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     # An operator's agency index goes straight to their own agency page.
     "masterplan:agencies": (NONE, {"GET": _expect(200, anonymous=LOGIN, operator_a=302, operator_b=302)}),
     "masterplan:agency": (lambda w: {"pk": w.agency_a.pk}, {"GET": OWN_READ}),
+    # An SKPD's dashboard: staff see their own (the index shows it), DKISP chooses any SKPD of its region; assessors
+    # see no SKPD's work, another agency's staff and another region never learn agency A's exists.
+    "evaluations:skpd_dashboard": (NONE, {"GET": _expect(200, anonymous=LOGIN, assessor=403)}),
+    "evaluations:skpd_dashboard_agency": (
+        lambda w: {"pk": w.agency_a.pk},
+        {"GET": _expect(200, anonymous=LOGIN, operator_b=404, assessor=403, outsider=404)},
+    ),
     # Progress reports (report A: agency A's draft). Coordinators are sent on to their review queue.
     "masterplan:my_reports": (
         NONE,
@@ -93,6 +100,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "masterplan:report_start": (NONE, {"POST": _redirected(SKPD_STAFF, "operator_a", "operator_b")}),
     "masterplan:review_queue": (NONE, {"GET": REVIEWERS}),
     "masterplan:report_bulk_approve": (NONE, {"POST": _redirected(REVIEWERS, "coordinator", "outsider")}),
+    # Chasing late SKPDs: DKISP only; with nothing chosen, the page says so and a POST goes back.
+    "masterplan:chase": (NONE, {"GET": REVIEWERS, "POST": _redirected(REVIEWERS, "coordinator", "outsider")}),
     "masterplan:report": (REPORT_A, {"GET": SKPD_READ}),
     "masterplan:report_edit": (REPORT_A, {"GET": SKPD_WRITE, "POST": SKPD_WRITE}),
     "masterplan:report_submit": (
@@ -191,6 +200,56 @@ def _draft_package(ev: Any) -> dict[str, int]:
 # A draft package: DKISP's only (assessors get final packages of locked cycles they assess; nobody else any).
 PACKAGE_READ = _expect(404, anonymous=LOGIN, coordinator=200)
 
+
+def _meeting_a(ev: Any) -> Any:
+    """A planned meeting next week inviting agency A (its head required), not agency B."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from evaluations.services.meetings import meeting_create
+
+    data = {
+        "title": "Rapat persiapan",
+        "starts_at": timezone.now() + dt.timedelta(days=7),
+        "place": "Aula Barakat",
+        "agenda": "Persiapan evaluasi",
+    }
+    return meeting_create(cycle=ev.cycle, by=ev.world.coordinator, data=data, invitations=[(ev.world.agency_a, True)])
+
+
+MEETING: Kwargs = lambda ev: {"pk": _meeting_a(ev).pk}  # noqa: E731
+INVITATION_A: Kwargs = lambda ev: {"pk": _meeting_a(ev).invitations.get().pk}  # noqa: E731
+# A meeting: DKISP manages it; the invited SKPD (A) reads it; an uninvited SKPD, assessors and another region
+# never learn it exists.
+MEETING_READ = _expect(200, anonymous=LOGIN, operator_b=404, assessor=404, outsider=404)
+MEETING_CHANGE = _expect(403, anonymous=LOGIN, coordinator=200, operator_b=404, assessor=404, outsider=404)
+# The cycle's meetings page: the region's SKPD staff see the meetings they are invited to; assessors never.
+MEETINGS_LIST = _expect(200, anonymous=LOGIN, assessor=404, outsider=404)
+MEETING_PLAN = _expect(403, anonymous=LOGIN, coordinator=200, assessor=404, outsider=404)
+# Answering: only the invited SKPD's staff; DKISP does not answer for an SKPD.
+INVITATION_ANSWER = _expect(404, anonymous=LOGIN, operator_a=200, coordinator=403)
+
+
+def _followup_a(ev: Any) -> Any:
+    """A recommendation of the open cycle, assigned to agency A."""
+    import datetime as dt
+
+    from evaluations.services.followup import item_create
+
+    return item_create(
+        cycle=ev.cycle,
+        by=ev.world.coordinator,
+        source="recommendation",
+        text="Tetapkan Perbup Masterplan.",
+        tasks=[(ev.world.agency_a, dt.date(2023, 9, 30))],
+    )
+
+
+FOLLOWUP_A: Kwargs = lambda ev: {"pk": _followup_a(ev).pk}  # noqa: E731
+FOLLOWUP_TASK_A: Kwargs = lambda ev: {"pk": _followup_a(ev).tasks.get().pk}  # noqa: E731
+
+
 EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "evaluations:cycles": (NONE, {"GET": _expect(200, anonymous=LOGIN, operator_a=302, operator_b=302, assessor=302)}),
     "evaluations:cycle_create": (NONE, {"GET": COORD_ONLY, "POST": COORD_ONLY}),
@@ -213,6 +272,8 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
     "evaluations:lock": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:unlock": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:results": (CYCLE, {"GET": CYCLE_CHANGE}),
+    # The what-if simulation: the results page's gate; a GET form that never writes, so a POST is refused.
+    "evaluations:whatif": (CYCLE, {"GET": CYCLE_CHANGE, "POST": POST_ONLY}),
     "evaluations:official_result": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:carry_forward": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
     "evaluations:extensions": (CYCLE, {"GET": CYCLE_CHANGE, "POST": CYCLE_CHANGE}),
@@ -232,6 +293,23 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
         {"GET": POST_ONLY, "POST": _redirected(PACKAGE_READ, "coordinator")},
     ),
     "evaluations:monev": (NONE, {"GET": COORD_ONLY, "POST": COORD_ONLY}),
+    # The coordinator's dashboard: another region's coordinator sees their own region's (tests/test_dashboard.py).
+    "evaluations:dashboard": (NONE, {"GET": COORD_ONLY, "POST": _expect(405, anonymous=LOGIN)}),
+    "evaluations:dashboard_export": (lambda ev: {"table": "laporan-skpd"}, {"GET": COORD_ONLY}),
+    # Preparation meetings (an empty POST shows the form's errors; attendance before the day is refused on the page).
+    "evaluations:meetings": (CYCLE, {"GET": MEETINGS_LIST}),
+    "evaluations:meeting_create": (CYCLE, {"GET": MEETING_PLAN, "POST": MEETING_PLAN}),
+    "evaluations:meeting": (MEETING, {"GET": MEETING_READ}),
+    "evaluations:meeting_update": (MEETING, {"GET": MEETING_CHANGE, "POST": MEETING_CHANGE}),
+    "evaluations:meeting_invitations_send": (
+        MEETING,
+        {"GET": POST_ONLY, "POST": _redirected(MEETING_CHANGE, "coordinator")},
+    ),
+    "evaluations:meeting_attendance": (MEETING, {"GET": POST_ONLY, "POST": MEETING_CHANGE}),
+    "evaluations:meeting_minutes": (MEETING, {"GET": POST_ONLY, "POST": MEETING_CHANGE}),
+    "evaluations:meeting_decision": (MEETING, {"GET": POST_ONLY, "POST": MEETING_CHANGE}),
+    "evaluations:meeting_cancel": (MEETING, {"GET": MEETING_CHANGE, "POST": MEETING_CHANGE}),
+    "evaluations:invitation_respond": (INVITATION_A, {"GET": INVITATION_ANSWER, "POST": INVITATION_ANSWER}),
     "evaluations:my_questions": (NONE, {"GET": SKPD_STAFF}),
     "evaluations:answer": (ANSWER_A, {"GET": ANSWER_READ}),
     "evaluations:answer_edit": (ANSWER_A, {"GET": ANSWER_WRITE, "POST": ANSWER_WRITE}),
@@ -249,6 +327,25 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
         lambda w: {"pk": w.cycle.pk, "evidence_pk": w.world.evidence_a.pk},
         {"GET": _expect(404, anonymous=LOGIN)},
     ),
+    # The recommendation register (item A: assigned to agency A). Everyone with a role reads the register (each sees
+    # what the policy lets them: an SKPD its own items, assessors the region's once they assess a locked cycle, so
+    # none of the open cycle's here); DKISP keeps it; only agency A's staff report on A's task.
+    "evaluations:followup_register": (NONE, {"GET": _expect(200, anonymous=LOGIN)}),
+    "evaluations:followup_item_create": (NONE, {"GET": COORD_ONLY, "POST": COORD_ONLY}),
+    "evaluations:followup_item": (FOLLOWUP_A, {"GET": ANSWER_READ}),
+    "evaluations:followup_item_edit": (FOLLOWUP_A, {"GET": ANSWER_REVIEW, "POST": ANSWER_REVIEW}),
+    "evaluations:followup_item_assign": (FOLLOWUP_A, {"GET": ANSWER_REVIEW, "POST": ANSWER_REVIEW}),
+    "evaluations:followup_item_drop": (FOLLOWUP_A, {"GET": ANSWER_REVIEW, "POST": ANSWER_REVIEW}),
+    "evaluations:followup_item_reopen": (FOLLOWUP_A, {"GET": ANSWER_REVIEW, "POST": ANSWER_REVIEW}),
+    # DKISP reads a task but does not report for the SKPD (403 on POST); an empty POST shows the form's errors.
+    "evaluations:followup_task": (
+        FOLLOWUP_TASK_A,
+        {
+            "GET": ANSWER_READ,
+            "POST": _expect(403, anonymous=LOGIN, operator_a=200, operator_b=404, assessor=404, outsider=404),
+        },
+    ),
+    "evaluations:followup_from_notes": (CYCLE, {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")}),
 }
 EVALUATION_CASES = [
     (name, method, persona)

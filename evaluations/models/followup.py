@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, Region
 from evaluations.models.cycles import EvaluationCycle
@@ -115,7 +116,7 @@ class FollowUpItem(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("follow-up status", "In progress")
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
@@ -184,7 +185,7 @@ class FollowUpTask(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
+        IN_PROGRESS = "in_progress", pgettext_lazy("follow-up status", "In progress")
         DONE = "done", _("Done")
 
     item = models.ForeignKey(FollowUpItem, on_delete=models.CASCADE, related_name="tasks")

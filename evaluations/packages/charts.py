@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from common.charts import Series, bar_chart, figures_table
+from common.charts import Series, bar_chart, figures_table, heat_table, line_chart
+from evaluations.models import Lens
+from evaluations.selectors.dashboard import indices_history
 from evaluations.selectors.package import PackageData, Tally
+from masterplan.models import Dimension
 from masterplan.selectors.monev import Monev
 
 
@@ -60,4 +63,38 @@ def summary_charts(data: PackageData) -> dict[str, dict[str, str]]:
     if data.indices is not None:
         charts["dimension_indices"] = _indices(str(_("Index per dimension")), data.dimensions)
         charts["lens_indices"] = _indices(str(_("Index per lens")), data.lenses)
+        charts.update(assessed_charts(data))
+    return charts
+
+
+def assessed_charts(data: PackageData) -> dict[str, dict[str, str]]:
+    """For an assessed cycle: the dimension × lens heat table and the region's indices of this and earlier
+    years (the dashboard's charts, drawn by the same code)."""
+    dimensions = list(Dimension.objects.order_by("order"))
+    history = [e for e in indices_history(region=data.cycle.region, up_to=data.cycle) if e.has_figures]
+    charts: dict[str, dict[str, str]] = {}
+    current = next((e for e in history if e.cycle.pk == data.cycle.pk), None)
+    if current is not None and current.computed.scored:
+        title = str(_("Index per dimension and lens"))
+        charts["heat"] = {
+            "title": title,
+            "table": heat_table(
+                caption=title,
+                rows=[d.name for d in dimensions],
+                columns=[str(label) for _v, label in Lens.choices],
+                values=[
+                    [current.computed.by_dimension_lens.get((d.code, lens)) for lens in Lens.values] for d in dimensions
+                ],
+            ),
+        }
+    if history:
+        title = str(_("Indices across years"))
+        years = [e.label for e in history]
+        series = [Series(str(_("Final index")), [e.final for e in history])]
+        series += [Series(d.name, [e.by_dimension.get(d.code) for e in history]) for d in dimensions]
+        charts["history"] = {
+            "title": title,
+            "svg": line_chart(title=title, categories=years, series=series, maximum=5, places=2),
+            "table": figures_table(caption=title, categories=years, series=series, places=2),
+        }
     return charts

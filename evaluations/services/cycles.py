@@ -72,6 +72,16 @@ def skpd_addresses(agency: Agency) -> list[str]:
     return addresses(who_may_for_agency(CHANGE, Answer, agency), agency=agency)
 
 
+def _link_followup(cycle: EvaluationCycle, by: Actor) -> None:
+    """Link the region's earlier follow-up items to this cycle's questions (readiness and the assessors see them).
+
+    Imported here, not at the top: the follow-up services import the rules, which import this module.
+    """
+    from evaluations.services.followup import link_items_to_cycle
+
+    link_items_to_cycle(cycle, by=by)
+
+
 @transaction.atomic
 def cycle_create(*, region: Region, by: Actor, data: Mapping[str, Any]) -> EvaluationCycle:
     fields = {k: v for k, v in data.items() if k in CYCLE_FIELDS}
@@ -81,6 +91,8 @@ def cycle_create(*, region: Region, by: Actor, data: Mapping[str, Any]) -> Evalu
     audit_record(
         actor=by, action=EvaluationAction.CYCLE_CREATED, target=cycle, region=region, changes=snapshot(cycle, fields)
     )
+    if cycle.questionnaire_id:
+        _link_followup(cycle, by)
     return cycle
 
 
@@ -194,6 +206,7 @@ def questionnaire_import(*, cycle: EvaluationCycle, by: Actor, rows: Sequence[An
     audit_record(
         actor=by, action=EvaluationAction.QUESTIONNAIRE_IMPORTED, target=cycle, region=cycle.region, changes=changes
     )
+    _link_followup(cycle, by)
     return questionnaire
 
 
@@ -375,4 +388,5 @@ def cycle_carry_forward(*, previous: EvaluationCycle, by: Actor, data: Mapping[s
     audit_record(
         actor=by, action=EvaluationAction.CYCLE_CARRIED_FORWARD, target=cycle, region=cycle.region, changes=changes
     )
+    _link_followup(cycle, by)
     return cycle

@@ -31,11 +31,16 @@ class Reminder:
 
 
 def step_for(deadline: dt.date, today: dt.date) -> int | None:
-    """The reminder step `today` falls on, if any: exact days only, so the days between steps stay quiet."""
+    """The latest reminder step reached by `today`, if any.
+
+    A step day the command did not run on is caught up by the next run, which sends that latest step passed (once:
+    `reminders_due` skips a step already logged, and never all the missed ones). None while the first step is ahead.
+    """
     days = (deadline - today).days
     if days < 0:
         return OVERDUE
-    return days if days in STEPS else None
+    passed = [step for step in STEPS if step >= days]
+    return min(passed) if passed else None
 
 
 def reminders_due(*, today: dt.date) -> list[Reminder]:
@@ -97,7 +102,8 @@ def reminders_send(*, today: dt.date) -> tuple[list[Reminder], list[Reminder]]:
                     "agency": reminder.agency,
                     "count": reminder.count,
                     "deadline": reminder.deadline,
-                    "days_before": reminder.days_before,
+                    # The days really left: a caught-up step's mail tells the truth, not the step's day.
+                    "days_before": OVERDUE if reminder.days_before == OVERDUE else (reminder.deadline - today).days,
                 },
             )
         sent.append(reminder)

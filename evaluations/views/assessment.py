@@ -17,6 +17,7 @@ from evaluations import selectors
 from evaluations.forms.assessment import ScoreSheetForm
 from evaluations.models import AnswerEvidence, EvaluationCycle, Package
 from evaluations.rules import ASSESS
+from evaluations.selectors import followup as followup_selectors
 from evaluations.services import assessment
 from evaluations.views.common import get_cycle_for_user
 from evidence.downloads import evidence_file_response
@@ -81,7 +82,12 @@ def assessment_dimension(request: HttpRequest, cycle: EvaluationCycle, code: str
         else:
             messages.success(request, _("The scores of %(dimension)s were saved.") % {"dimension": dimension.name})
             return redirect("evaluations:assessment", pk=cycle.pk)
-    sheet = [(row, form[f"score_{row.question.pk}"], form[f"note_{row.question.pk}"]) for row in rows]
+    # Last year's follow-up items beside each question: what was asked of the region and what it reported.
+    earlier = followup_selectors.earlier_items_by_question(cycle, [row.question for row in rows])
+    sheet = [
+        (row, form[f"score_{row.question.pk}"], form[f"note_{row.question.pk}"], earlier.get(row.question.pk, []))
+        for row in rows
+    ]
     context = {
         "cycle": cycle,
         "dimension": dimension,

@@ -19,6 +19,7 @@ from common.views import report_bulk_outcome
 from evaluations import selectors
 from evaluations.models import Answer, EvaluationCycle
 from evaluations.rules import EDIT, REVIEW, VERIFY
+from evaluations.selectors.followup import open_items_for_cycle
 from evaluations.services import answers as answer_services
 from evaluations.views.common import get_cycle_for_user
 from masterplan.models import Dimension
@@ -86,5 +87,11 @@ def answers_bulk_verify(request: HttpRequest, cycle: EvaluationCycle) -> HttpRes
 @requires(CHANGE, fetch=get_cycle_for_user)
 def readiness(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     report = selectors.readiness(cycle=cycle, today=timezone.localdate())
-    context = {"cycle": cycle, "readiness": report, "can_lock": can(request.user, EDIT, cycle)}
+    context = {
+        "cycle": cycle,
+        "readiness": report,
+        "can_lock": can(request.user, EDIT, cycle),
+        # Earlier years' follow-up items still open on this cycle's questions: shown, never blocking the lock.
+        "open_followups": open_items_for_cycle(cycle),
+    }
     return render(request, "evaluations/readiness.html", context)

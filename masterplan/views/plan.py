@@ -15,7 +15,18 @@ from django.views.decorators.http import require_POST
 from agencies.audit import events_for
 from agencies.gates import requires
 from agencies.models import AGENCY_ROLES, Agency
-from agencies.permissions import CHANGE, CREATE, DELETE, VIEW, User, can, can_in_region, get_for_user, roles_of
+from agencies.permissions import (
+    CHANGE,
+    CREATE,
+    DELETE,
+    VIEW,
+    User,
+    can,
+    can_in_region,
+    get_for_user,
+    roles_of,
+    who_may_for_agency,
+)
 from agencies.selectors import agency_list
 from common.downloads import file_response
 from common.forms import add_service_errors
@@ -23,7 +34,8 @@ from common.pagination import paginate
 from masterplan import selectors, services
 from masterplan.filters import ProgrammeFilter
 from masterplan.forms import IndicatorForm, MasterplanForm, ProgrammeForm
-from masterplan.models import Dimension, Indicator, Masterplan, Programme
+from masterplan.models import Dimension, Indicator, Masterplan, Programme, ReportReminder
+from masterplan.selectors import chasing as chasing_selectors
 
 PAGE_SIZE = 25
 
@@ -289,7 +301,10 @@ def agency_index(request: HttpRequest) -> HttpResponse:
     masterplan = selectors.current_masterplan(user=request.user, region=request.region)
     counts = selectors.agency_programme_counts(masterplan=masterplan) if masterplan else {}
     rows = [(agency, counts.get(agency.pk, (0, 0))) for agency in agencies]
-    return render(request, "masterplan/agency_list.html", {"rows": rows, "masterplan": masterplan})
+    can_chase = can_in_region(request.user, CREATE, ReportReminder, request.region)
+    return render(
+        request, "masterplan/agency_list.html", {"rows": rows, "masterplan": masterplan, "can_chase": can_chase}
+    )
 
 
 @login_required
@@ -299,6 +314,10 @@ def agency_detail(request: HttpRequest, agency: Agency) -> HttpResponse:
     led, supported = (
         selectors.agency_programmes(user=request.user, agency=agency, masterplan=masterplan) if masterplan else ([], [])
     )
+    # Contacts and reminders: for DKISP and the SKPD's own staff (the reminders' readers), not the whole region.
+    can_see_contacts = request.user.is_superuser or (
+        who_may_for_agency(VIEW, ReportReminder, agency).filter(pk=request.user.pk).exists()
+    )
     return render(
         request,
         "masterplan/agency_detail.html",
@@ -307,5 +326,8 @@ def agency_detail(request: HttpRequest, agency: Agency) -> HttpResponse:
             "masterplan": masterplan,
             "led": led,
             "supported": supported,
+            "contacts": chasing_selectors.agency_contacts(agency) if can_see_contacts else None,
+            "reminders": chasing_selectors.agency_reminders(agency) if can_see_contacts else None,
+            "can_chase": can_in_region(request.user, CREATE, ReportReminder, agency.region),
         },
     )

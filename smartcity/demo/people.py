@@ -124,6 +124,7 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("op.dlh", "Akhmad", "Syarkawi", Role.OPERATOR, "DLH"),
     UserSpec("op.bpbd", "Yusuf", "Ansyari", Role.OPERATOR, "BPBD"),
     UserSpec("op.disperkim", "Raudah", "Maulida", Role.OPERATOR, "DISPERKIM"),
+    UserSpec("op.satpolpp", "Muhammad", "Syahrani", Role.OPERATOR, "SATPOL PP"),
     # The operators of the other SKPDs that answer evaluation questions (ANSWER_OPERATORS).
     UserSpec("op.organisasi", "Rina", "Mardiana", Role.OPERATOR, "BAG ORGANISASI"),
     UserSpec("op.bappedalitbang", "Hendra", "Saputra", Role.OPERATOR, "BAPPEDALITBANG"),
@@ -149,6 +150,7 @@ REPORT_OPERATORS: dict[str, str] = {
     "DLH": "op.dlh",
     "BPBD": "op.bpbd",
     "DISPERKIM": "op.disperkim",
+    "SATPOL PP": "op.satpolpp",
 }
 # Who answers the evaluation questions of each responsible SKPD.
 ANSWER_OPERATORS: dict[str, str] = {

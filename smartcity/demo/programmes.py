@@ -775,7 +775,7 @@ PROGRAMMES: tuple[ProgrammeSpec, ...] = (
         "Patroli Ketertiban Berbasis Aduan",
         lead="SATPOL PP",
         term=T.SHORT,
-        status=S.PLANNED,
+        status=S.RUNNING,
         start=2025,
         end=2026,
         funding=("apbd",),

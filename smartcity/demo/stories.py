@@ -57,6 +57,8 @@ REPORT_PLANS: tuple[ReportPlan, ...] = (
     ),
     ReportPlan("LIV-01", "DISPERKIM", STEADY),
     ReportPlan("BRA-07", "DISPERKIM", DONE),
+    # Every lead report handed in: the SKPD the chasing page shows as up to date.
+    ReportPlan("SOC-07", "SATPOL PP", DONE),
 )
 
 REOPEN_REASON = (
@@ -250,6 +252,15 @@ STORIES: dict[str, Story] = {
         obstacles=("Vandalisme perangkat WiFi di taman.",),
         follow_up=("Memindahkan perangkat ke tiang yang diawasi CCTV.",),
         photo="Taman publik ber-WiFi Martapura",
+    ),
+    "SOC-07": Story(
+        activities=(
+            "Penerusan aduan ketertiban dari LAPOR! ke regu patroli terdekat",
+            "Patroli malam di kawasan Pasar Martapura berdasarkan peta aduan",
+        ),
+        obstacles=("Sebagian aduan tidak mencantumkan lokasi yang jelas.",),
+        follow_up=("Menambahkan isian titik lokasi pada formulir aduan bersama DKISP.",),
+        photo="Patroli Satpol PP Martapura",
     ),
 }
 

@@ -18,6 +18,8 @@ def test_coordinator_browses_a_dimension_and_a_programme_and_switches_language(
     live_server, world: World, page: Page
 ) -> None:
     log_in(page, live_server.url, "coordinator")
+    # DKISP lands on its dashboard; the masterplan is one click away in the navigation.
+    page.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Masterplan", exact=True).click()
     expect(page.get_by_role("heading", name="Masterplan Smart City Kabupaten Banjar")).to_be_visible()
     expect(page.get_by_test_id("dimensions").get_by_role("link")).to_have_count(6)
     screenshot(page, "masterplan-overview")
@@ -52,8 +54,11 @@ def test_coordinator_browses_a_dimension_and_a_programme_and_switches_language(
     screenshot(page, "masterplan-overview-en")
 
 
-def test_operator_sees_their_agency_home_and_no_edit_buttons(live_server, world: World, page: Page) -> None:
+def test_operator_sees_their_agency_page_and_no_edit_buttons(live_server, world: World, page: Page) -> None:
     log_in(page, live_server.url, "operator_a")
+    # Their home is the SKPD dashboard; the SKPD list of a one-agency operator is their agency's page.
+    expect(page).to_have_url(re.compile(r"/dasbor/skpd/"))
+    page.goto(f"{live_server.url}/skpd/")
     expect(page.get_by_role("heading", name=re.compile("Dinas Kesehatan"))).to_be_visible()
     expect(page.get_by_role("link", name="LIV-01", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="SOC-01", exact=True)).to_have_count(0)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from agencies.notifications import mail_held
 from smartcity.demo.loader import plan
 from smartcity.demo.loader.evaluations import load_evaluations
+from smartcity.demo.loader.followup import load_followup
 from smartcity.demo.loader.packages import load_package
 from smartcity.demo.loader.progress import Progress, Writer
 from smartcity.demo.loader.reports import load_reports
@@ -32,6 +33,7 @@ def load(stdout: Writer | None = None) -> dict[str, int]:
         today = timezone.localdate()
         load_reports(masterplan=masterplan, agencies=agencies, today=today, created=progress.created)
         load_evaluations(region=region, agencies=agencies, created=progress.created)
+        load_followup(region=region, agencies=agencies, today=today, created=progress.created)
     # After the commit: the build reads the demo's files from storage and renders in a child process.
     load_package(region=region, created=progress.created)
     return progress.counts

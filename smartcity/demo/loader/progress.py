@@ -21,6 +21,8 @@ COUNTED = (
     "answers",
     "scores",
     "notes",
+    "meetings",
+    "followup items",
     "packages",
     "updated",
 )

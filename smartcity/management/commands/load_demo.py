@@ -27,6 +27,8 @@ SUMMARY = (
     ("answers", "answer", "answers"),
     ("scores", "score", "scores"),
     ("notes", "assessment note", "assessment notes"),
+    ("meetings", "meeting", "meetings"),
+    ("followup items", "follow-up item", "follow-up items"),
     ("packages", "evaluation package", "evaluation packages"),
 )
 

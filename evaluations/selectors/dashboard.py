@@ -1,0 +1,191 @@
+"""The coordinator's dashboard, evaluation side: how ready a cycle's answers are per dimension and per SKPD, and
+the indices of every cycle of the region side by side.
+
+Counted by the database (GROUP BY with conditional counts and EXISTS subqueries). The indices of all cycles come
+from three queries (cycles with their official result, every score, every question of their questionnaires) and
+the one computation in evaluations.scoring, so the history costs the same whatever the number of years.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from agencies.models import Region
+from evaluations.models import Answer, AnswerEvidence, EvaluationCycle, Lens, Question, Score
+from evaluations.scoring import Indices, ScoredItem, compute_indices
+from evaluations.selectors.cycle_readiness import _answered, _readiness_answers
+from masterplan.models import Dimension
+
+READINESS = ("questions", "answered", "carried_untouched", "with_valid_evidence", "verified")
+
+
+@dataclass
+class ReadinessRow:
+    key: str  # agency pk or dimension code, for the links
+    label: str
+    questions: int = 0
+    answered: int = 0  # a value given this year: carried answers never reviewed are not counted
+    carried_untouched: int = 0
+    with_valid_evidence: int = 0
+    verified: int = 0
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        return [(name, getattr(self, name)) for name in READINESS]
+
+
+@dataclass
+class CycleReadiness:
+    cycle: EvaluationCycle | None
+    by_dimension: list[ReadinessRow] = field(default_factory=list)
+    by_agency: list[ReadinessRow] = field(default_factory=list)
+    unassigned: int = 0
+
+
+def _answers(cycle: EvaluationCycle, today: dt.date) -> QuerySet[Answer]:
+    reference = cycle.meeting_date or today  # as the package judges evidence: valid on the meeting's day
+    valid = AnswerEvidence.objects.filter(answer=OuterRef("pk")).filter(
+        Q(evidence__valid_until__isnull=True) | Q(evidence__valid_until__gte=reference),
+        Q(evidence__document_date__isnull=True) | Q(evidence__document_date__gte=dt.date(cycle.year, 1, 1)),
+    )
+    answers, _conditions = _readiness_answers(cycle, today)  # brings the trimmed text `_answered` reads
+    return answers.annotate(has_valid_evidence=Exists(valid))
+
+
+def _counts() -> dict[str, Count]:
+    carried = Q(carried_from__isnull=False, version=1)
+    return {
+        "questions": Count("pk"),
+        "answered": Count("pk", filter=_answered() & ~carried),
+        "carried_untouched": Count("pk", filter=carried),
+        "with_valid_evidence": Count("pk", filter=Q(has_valid_evidence=True)),
+        "verified": Count("pk", filter=Q(status=Answer.Status.VERIFIED)),
+    }
+
+
+def cycle_readiness(
+    *, cycle: EvaluationCycle | None, today: dt.date, dimension: Dimension | None = None, agency_id: int | None = None
+) -> CycleReadiness:
+    """Per dimension and per SKPD: questions assigned, answered this year, carried and untouched, with valid
+    evidence, verified (four queries)."""
+    result = CycleReadiness(cycle)
+    if cycle is None:
+        return result
+    answers = _answers(cycle, today)
+    if dimension is not None:
+        answers = answers.filter(question__dimension=dimension)
+    if agency_id is not None:
+        answers = answers.filter(agency_id=agency_id)
+    dimensions = list(Dimension.objects.order_by("order"))
+    if dimension is not None:
+        dimensions = [d for d in dimensions if d.pk == dimension.pk]
+    by_dimension = {
+        row["question__dimension"]: row
+        for row in answers.order_by().values("question__dimension").annotate(**_counts())
+    }
+    for d in dimensions:
+        line = ReadinessRow(d.code, d.name)
+        for name in READINESS:
+            setattr(line, name, by_dimension.get(d.pk, {}).get(name, 0))
+        result.by_dimension.append(line)
+    for row in answers.order_by().values("agency", "agency__acronym").annotate(**_counts()):
+        line = ReadinessRow(str(row["agency"]), row["agency__acronym"])
+        for name in READINESS:
+            setattr(line, name, row[name])
+        result.by_agency.append(line)
+    result.by_agency.sort(key=lambda line: line.label.lower())
+    if cycle.questionnaire_id and agency_id is None:
+        questions = Question.objects.filter(questionnaire_id=cycle.questionnaire_id)
+        if dimension is not None:
+            questions = questions.filter(dimension=dimension)
+        result.unassigned = questions.exclude(pk__in=Answer.objects.filter(cycle=cycle).values("question_id")).count()
+    return result
+
+
+@dataclass
+class CycleIndices:
+    """One cycle's indices, the official letter's where entered (as evaluations.selectors.results.headline)."""
+
+    cycle: EvaluationCycle
+    label: str
+    source: str  # "official" or "computed"
+    final: Decimal | None
+    by_lens: dict[str, Decimal | None]
+    by_dimension: dict[str, Decimal | None]
+    computed: Indices
+
+    @property
+    def provisional(self) -> bool:
+        return self.source == "computed" and not self.computed.complete
+
+    @property
+    def has_figures(self) -> bool:
+        return self.final is not None or any(v is not None for v in self.by_dimension.values())
+
+
+def _dec(value: object) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def indices_history(
+    *, region: Region, up_to: EvaluationCycle | None = None, cycles: Sequence[EvaluationCycle] | None = None
+) -> list[CycleIndices]:
+    """The indices of the region's cycles, oldest first (up to `up_to`'s year): three queries in all, two when
+    the caller already holds the region's cycles (fetched with their official result)."""
+    if cycles is None:
+        cycles = list(EvaluationCycle.objects.filter(region=region).select_related("official_result"))
+    cycles = sorted(
+        (c for c in cycles if c.region_id == region.pk and (up_to is None or c.year <= up_to.year)),
+        key=lambda c: (c.year, c.opens_on, c.pk),
+    )
+    if not cycles:
+        return []
+    scores: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for cycle_id, question_id, value in Score.objects.filter(cycle__in=cycles).values_list(
+        "cycle_id", "question_id", "value"
+    ):
+        scores[cycle_id][question_id] = value
+    questions: dict[int, list[tuple[int, str, str, Decimal]]] = defaultdict(list)
+    questionnaire_ids = {c.questionnaire_id for c in cycles if c.questionnaire_id}
+    for row in Question.objects.filter(questionnaire_id__in=questionnaire_ids).values_list(
+        "questionnaire_id", "pk", "dimension__code", "lens", "weight"
+    ):
+        questions[row[0]].append(row[1:])
+    per_year: dict[int, int] = defaultdict(int)
+    for cycle in cycles:
+        per_year[cycle.year] += 1
+    history = []
+    for cycle in cycles:
+        cycle_scores = scores.get(cycle.pk, {})
+        items = [
+            ScoredItem(code, lens, weight, cycle_scores.get(pk))
+            for pk, code, lens, weight in questions.get(cycle.questionnaire_id or 0, [])
+        ]
+        computed = compute_indices(weights=cycle.weights, items=items)
+        label = str(cycle.year) if per_year[cycle.year] == 1 else f"{cycle.year} {cycle.stage}"
+        official = getattr(cycle, "official_result", None)
+        if official is not None:
+            history.append(
+                CycleIndices(
+                    cycle,
+                    label,
+                    "official",
+                    official.final_index,
+                    {lens: _dec(official.lens_indices.get(lens)) for lens in Lens.values},
+                    {k: _dec(v) for k, v in official.dimension_indices.items()},
+                    computed,
+                )
+            )
+        else:
+            history.append(
+                CycleIndices(
+                    cycle, label, "computed", computed.final, computed.by_lens, computed.by_dimension, computed
+                )
+            )
+    return history
