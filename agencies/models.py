@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 PHONE = RegexValidator(
-    r"^\+?[0-9][0-9 ()\-.]{4,38}$", _("Enter a phone number of digits, spaces, ( ) - . and an optional leading +.")
+    r"^\+?[0-9(][0-9 ()\-.]{4,38}$", _("Enter a phone number of digits, spaces, ( ) - . and an optional leading +.")
 )
 
 

@@ -20,7 +20,7 @@ from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency, AuditEvent, Membership, Region
 from agencies.tasks import deliver_password_reset
 
-AGENCY_FIELDS = ("name", "acronym", "kind", "email", "is_active", "predecessor")
+AGENCY_FIELDS = ("name", "acronym", "kind", "email", "phone", "is_active", "predecessor")
 
 
 @transaction.atomic

@@ -25,6 +25,11 @@ _ids = itertools.count(1)
 class Series:
     label: str
     values: Sequence[Decimal | int | float | None]
+    # A colour that carries meaning (overdue in red, approved in green); None: the palette's next colour.
+    colour: str | None = None
+
+    def colour_at(self, n: int) -> str:
+        return self.colour or PALETTE[n % len(PALETTE)]
 
 
 def _figure(value: Decimal | int | float | None, places: int) -> str:
@@ -64,7 +69,7 @@ def bar_chart(
                     '<rect x="{}" y="4" width="12" height="12" fill="{}"/>'
                     '<text x="{}" y="14" font-size="11" fill="#212529">{}</text>',
                     x,
-                    PALETTE[n % len(PALETTE)],
+                    one.colour_at(n),
                     x + 16,
                     one.label,
                 )
@@ -95,7 +100,7 @@ def bar_chart(
                     y + 1,
                     f"{length:.1f}",
                     bar_height - 2,
-                    PALETTE[n % len(PALETTE)],
+                    one.colour_at(n),
                     f"{label_width + length + 4:.1f}",
                     y + bar_height - 3,
                     figure,
@@ -171,10 +176,12 @@ def line_chart(
     plot_height = 180
     height = top_pad + plot_height + bottom_pad + legend_rows * legend_row + 4
     plot_width = width - left - right
-    step = plot_width / max(len(categories) - 1, 1)
+    # The first and last points sit inside the plot, so their centred labels ("2023 Tahap II") are not cut off.
+    inset = 48
+    step = (plot_width - 2 * inset) / max(len(categories) - 1, 1)
 
     def x_of(i: int) -> float:
-        return left + (i * step if len(categories) > 1 else plot_width / 2)
+        return left + (inset + i * step if len(categories) > 1 else plot_width / 2)
 
     def y_of(value: float) -> float:
         clipped = max(low, min(value, top))
@@ -204,12 +211,12 @@ def line_chart(
                 '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#212529">{}</text>',
                 f"{x_of(i):.1f}",
                 top_pad + plot_height + 16,
-                category[:12],
+                category[:16],
             )
         )
     markers = ("circle", "rect", "diamond")
     for n, one in enumerate(series):
-        colour = PALETTE[n % len(PALETTE)]
+        colour = one.colour_at(n)
         # Consecutive points with a figure form one polyline; a gap starts a new one.
         runs: list[list[str]] = [[]]
         for i, value in enumerate(one.values):
@@ -245,7 +252,7 @@ def line_chart(
         parts.append(
             format_html(
                 '<g>{}<text x="{}" y="{}" font-size="11" fill="#212529">{}</text></g>',
-                _marker(markers[n % len(markers)], x + 6, y + 6, PALETTE[n % len(PALETTE)]),
+                _marker(markers[n % len(markers)], x + 6, y + 6, one.colour_at(n)),
                 x + 16,
                 y + 10,
                 one.label[:40],

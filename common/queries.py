@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 
@@ -15,3 +17,17 @@ def related_count(model: type[models.Model], fk: str) -> Coalesce:
     """
     counts = model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts), 0)
+
+
+class Dividend(Func):
+    """A decimal numerator, ready to be divided in SQL: `Dividend(expr) / denominator`.
+
+    SQLite stores a whole decimal (5.00) as the integer 5 and divides two integers as integers (100 / 3 = 33), so
+    there the numerator becomes a REAL; PostgreSQL keeps its exact NUMERIC division.
+    """
+
+    template = "(%(expressions)s)"
+    output_field = models.DecimalField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS REAL)", **extra_context)

@@ -24,7 +24,9 @@ django.setup()
 from django.urls import reverse  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from evaluations.models import EvaluationCycle, Package  # noqa: E402
+from agencies.models import Agency  # noqa: E402
+from evaluations.models import EvaluationCycle, Meeting, Package  # noqa: E402
+from evaluations.selectors.whatif import MAX_SCORE, best_gains, whatif_questions  # noqa: E402
 from masterplan.models import Programme  # noqa: E402
 
 PASSWORD = "banjar2026"  # noqa: S105  (the demo password printed by `make run`)
@@ -47,6 +49,15 @@ def shoot(page: Page, base: str, path: str, name: str) -> None:
     print(f"{name}.png ← {path}")
 
 
+def whatif_query(cycle: EvaluationCycle) -> str:
+    """The what-if with the question whose next point counts most raised to 5, so the simulated column moves."""
+    questions = whatif_questions(cycle)
+    gains = best_gains(questions=questions, weights=cycle.weights, limit=1)
+    if not gains:
+        return ""
+    return f"?q_{gains[0].question.pk}={int(MAX_SCORE)}"
+
+
 def pdf_pages(pdf: Path, pages: dict[int, str]) -> None:
     """Pages of a package PDF as PNG (poppler's pdftoppm), to show what the assessors receive."""
     tool = shutil.which("pdftoppm")
@@ -64,11 +75,15 @@ def main(base: str) -> None:
     cycle_2023_ii = EvaluationCycle.objects.get(year=2023, stage="Tahap II")
     cycle_2024 = EvaluationCycle.objects.get(year=2024)
     mpp = Programme.objects.filter(name__icontains="Barokah").order_by("pk").first()
+    meeting = Meeting.objects.filter(status=Meeting.Status.HELD).order_by("-starts_at").first()
+    dpmptsp = Agency.objects.get(acronym="DPMPTSP")
+    whatif = reverse("evaluations:whatif", args=[cycle_2023.pk]) + whatif_query(cycle_2023)  # before Playwright's loop
     package = Package.objects.filter(cycle=cycle_2023, status=Package.Status.DONE).order_by("-pk").first()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 860}).new_page()
+        page = browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 860}).new_page()
         log_in(page, base, "dkisp")
+        shoot(page, base, reverse("evaluations:dashboard"), "dashboard")  # the top of a long page
         shoot(page, base, reverse("masterplan:overview"), "masterplan-overview")
         shoot(page, base, reverse("masterplan:programme", args=[mpp.pk]), "programme")
         shoot(page, base, reverse("masterplan:review_queue"), "review-queue")
@@ -77,13 +92,19 @@ def main(base: str) -> None:
         shoot(page, base, reverse("evaluations:extensions", args=[cycle_2024.pk]), "extensions")
         shoot(page, base, reverse("evaluations:results", args=[cycle_2023.pk]), "evaluation-results")
         shoot(page, base, reverse("evaluations:packages", args=[cycle_2023.pk]), "packages")
+        shoot(page, base, whatif, "whatif")
+        shoot(page, base, reverse("masterplan:chase") + "?late=1", "chase")
+        shoot(page, base, reverse("masterplan:agency", args=[dpmptsp.pk]), "agency")  # contacts, reminders sent
+        shoot(page, base, reverse("evaluations:followup_register"), "followup-register")
+        if meeting is not None:
+            shoot(page, base, meeting.get_absolute_url(), "meeting")
         if package is not None:
             shoot(page, base, package.get_absolute_url(), "package")
             pdf_pages(Path(package.pdf.path), {1: "package-pdf-cover", 3: "package-pdf-summary"})
         log_in(page, base, "op.dpmptsp")
-        shoot(page, base, reverse("home"), "agency-home")
         shoot(page, base, reverse("masterplan:my_reports"), "my-reports")
         log_in(page, base, "op.dinkes")  # the SKPD whose window DKISP extended in the demo
+        shoot(page, base, reverse("home"), "skpd-dashboard")  # an SKPD's home is its dashboard
         shoot(page, base, reverse("evaluations:my_questions"), "my-questionnaire")
         log_in(page, base, "asesor")
         shoot(page, base, reverse("evaluations:assessment", args=[cycle_2023_ii.pk]), "assessment-provisional")

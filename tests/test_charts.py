@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 from django.utils import translation
 
-from common.charts import Series, bar_chart, figures_table
+from common.charts import PALETTE, Series, bar_chart, figures_table, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -123,3 +123,18 @@ def test_hostile_labels_stay_text_in_line_charts_and_heat_tables() -> None:
     assert "<b>" not in table and "<i>" not in table and "<u>" not in table
     assert "&lt;i&gt;y&lt;/i&gt;" in table
     ElementTree.fromstring(table)  # noqa: S314
+
+
+def test_a_series_with_a_meaning_keeps_its_colour_in_bars_lines_and_legends() -> None:
+    late = Series("Terlambat", [Decimal(3), Decimal(1)], colour="#8B0000")
+    plain = Series("Disetujui", [Decimal(1), Decimal(2)])
+    for chart in (
+        bar_chart(title="Laporan", categories=["A", "B"], series=[plain, late]),
+        line_chart(title="Laporan", categories=["2023", "2024"], series=[plain, late]),
+    ):
+        svg = ElementTree.fromstring(str(chart))  # noqa: S314 - our own markup
+        fills = [e.get("fill") for e in svg.iter() if e.get("fill")] + [
+            e.get("stroke") for e in svg.iter() if e.get("stroke")
+        ]
+        assert "#8B0000" in fills and PALETTE[1] not in fills  # the meaning's colour, not the palette's second
+        assert PALETTE[0] in fills  # the plain series still takes the palette's first

@@ -10,22 +10,33 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.models import Answer, EvaluationCycle, Question
+from evaluations.models import Answer, EvaluationCycle, Lens, Question
+from evaluations.scoring import rounded
 from evaluations.selectors.dashboard import cycle_readiness, indices_history
-from evaluations.selectors.results import headline
+from evaluations.selectors.results import cycle_indices, headline
 from evaluations.services.answers import answer_submit, answer_update, answer_verify
 from evaluations.services.assessment import official_result_save, scores_save
-from evaluations.services.cycles import cycle_carry_forward, cycle_lock
-from masterplan.models import Dimension, Programme, ProgressReport
-from masterplan.selectors.dashboard import STATES, report_dashboard
+from evaluations.services.cycles import cycle_carry_forward, cycle_create, cycle_lock, questionnaire_import
+from masterplan.models import Dimension, Element, Programme, ProgressReport
+from masterplan.selectors.dashboard import STATES, programme_progress, report_dashboard
 from masterplan.selectors.monev import monev
 from masterplan.selectors.reports import due_date
 from masterplan.services import indicator_create
 from masterplan.services.reports import report_approve, report_return, report_submit, report_update
-from tests.conftest import CYCLE_2023, Evaluation, client_for, make_evidence, make_programme, make_report
+from tests.conftest import (
+    CYCLE_2023,
+    Evaluation,
+    client_for,
+    make_evidence,
+    make_programme,
+    make_report,
+    question_row,
+)
 
 YEAR, PERIOD = 2025, 1
 ELEMENTS = ("public-service", "health", "learning", "tourism-branding", "industry", "waste")
@@ -384,3 +395,256 @@ def test_the_submission_pdf_of_an_assessed_cycle_draws_the_heat_table_and_the_ye
     assert 'id="chart-heat"' in summary and 'id="chart-history"' in summary and "heat-4" in summary
     unassessed = collect(EvaluationCycle.objects.get(year=2024), today=dt.date(2024, 6, 1), now=timezone.now())
     assert "heat" not in summary_charts(unassessed)
+
+
+def test_the_filters_show_the_year_and_period_the_figures_are_for(evaluation: Evaluation) -> None:
+    # Unfiltered, and filtered on another field only: the year and period shown are the defaults used, not
+    # the first entries of the lists.
+    client = client_for(evaluation.world.coordinator)
+    for query in ({}, {"dimension": "governance"}, {"year": "abc"}):
+        response = client.get(URL, query)
+        selection = response.context["selection"]
+        form = response.context["form"]
+        if "year" not in query:
+            assert str(form["year"].value()) == str(selection.year)
+            assert f'<option value="{selection.year}" selected>' in str(form["year"])
+        assert str(form["period"].value()) == str(selection.period)
+        assert f'<option value="{selection.period}" selected>' in str(form["period"])
+
+
+# --- The figures computed in SQL equal the Python reference (monev, compute_indices) ---------------------------
+
+SQL_PERIOD = 2
+
+
+def _indicator(programme: Programme, name: str, target: Decimal | None, baseline: Decimal | None = None) -> int:
+    data = {"name": name, "unit": "unit", "baseline": baseline, "baseline_year": 2024 if baseline is not None else None}
+    targets = {YEAR: target} if target is not None else {2024: Decimal(1)}  # no target in 2025
+    return indicator_create(by=None, programme=programme, data=data, targets=targets).pk
+
+
+def _report(programme: Programme, agency: object, period: int, values: dict[int, str]) -> None:
+    report = make_report(programme, agency, None, year=YEAR, period=period, complete=False)  # type: ignore[arg-type]
+    realisations = {pk: (Decimal(value), "") for pk, value in values.items()}
+    report_update(report=report, by=None, expected_version=report.version, data={}, realisations=realisations)
+
+
+def varied_progress(ev: Evaluation) -> dict[str, dict[str, int]]:
+    """Programmes whose progress takes every path of monev(): several reports per SKPD and period, the lead's
+    figure before the supporting SKPDs', a falling indicator, a zero target, no target, no realisation, an
+    overshoot, reports after the period, a rounding tie and a programme without indicators."""
+    w = ev.world
+    # Lead DISDIK, supported by DINKES and DKISP: DINKES sorts before the lead by acronym.
+    shared = make_programme(w.masterplan, w.agency_b, "SQL-1", supporting=(w.agency_a, w.dkisp), term="short")
+    p1 = {
+        "up": _indicator(shared, "Naik", Decimal(8), Decimal(0)),
+        "falls": _indicator(shared, "Turun", Decimal(10), Decimal(20)),
+        "zero": _indicator(shared, "Nol", Decimal(0)),
+        "none": _indicator(shared, "Kosong", Decimal(10)),
+        "over": _indicator(shared, "Lebih", Decimal(3), Decimal(0)),
+        "no_target": _indicator(shared, "Tanpa target", None),
+        "third": _indicator(shared, "Sepertiga", Decimal(3)),
+        "tie": _indicator(shared, "Seri", Decimal(800)),
+    }
+    _report(shared, w.agency_b, 1, {p1["up"]: "3", p1["falls"]: "12", p1["tie"]: "2"})
+    _report(shared, w.agency_b, 2, {p1["up"]: "5", p1["zero"]: "5", p1["over"]: "10", p1["no_target"]: "4"})
+    _report(shared, w.agency_b, 3, {p1["up"]: "8", p1["falls"]: "10", p1["third"]: "3"})  # after the period
+    _report(shared, w.agency_a, 1, {p1["up"]: "7", p1["falls"]: "17", p1["third"]: "1", p1["tie"]: "1"})
+    _report(shared, w.dkisp, 1, {p1["none"]: "9"})  # DKISP's older report: its period 2 one is its latest
+    _report(shared, w.dkisp, 2, {p1["up"]: "6", p1["falls"]: "14", p1["third"]: "2"})
+    # Lead DINKES in another dimension and term: figures that do not divide evenly, one falling below baseline.
+    medium = make_programme(w.masterplan, w.agency_a, "SQL-2", element="industry", term="medium")
+    p2 = [
+        _indicator(medium, "A", Decimal(7)),
+        _indicator(medium, "B", Decimal(9)),
+        _indicator(medium, "C", Decimal("2.5"), Decimal("10.5")),
+    ]
+    _report(medium, w.agency_a, 2, {p2[0]: "2", p2[1]: "1", p2[2]: "11.75"})
+    make_programme(w.masterplan, w.agency_a, "SQL-3", element="industry", term="long")  # no indicators
+    later = make_programme(w.masterplan, w.agency_b, "SQL-4", element="waste", term="long")
+    _report(later, w.agency_b, 3, {_indicator(later, "Nanti", Decimal(4)): "4"})  # only after the period
+    half = make_programme(w.masterplan, w.agency_b, "SQL-5", element="waste", term="long")
+    _report(
+        half, w.agency_b, 2, {_indicator(half, "Setengah", Decimal(6)): "3", _indicator(half, "Penuh", Decimal(2)): "2"}
+    )
+    # Two indicators at 0.13 (a tie, 0.125) and 0.12: the programme's mean is a tie again, 0.125 → 0.13.
+    ties = make_programme(w.masterplan, w.agency_b, "SQL-6", element="health", term="medium")
+    _report(
+        ties, w.agency_b, 2, {_indicator(ties, "T1", Decimal(800)): "1", _indicator(ties, "T2", Decimal(2500)): "3"}
+    )
+    return {"SQL-1": p1}
+
+
+def _term_means(progress: object) -> dict[str, Decimal | None]:
+    """The mean of the programmes' progress per term, made from the monev report the long way."""
+    means = {}
+    for term in Programme.Term.values:
+        values = [line.progress for line in progress.programmes() if line.term == term and line.progress is not None]  # type: ignore[attr-defined]
+        means[term] = (sum(values) / len(values)).quantize(Decimal("0.01"), "ROUND_HALF_UP") if values else None
+    return means
+
+
+def test_the_mean_indicator_progress_computed_in_sql_is_the_monev_reports(evaluation: Evaluation) -> None:
+    w = evaluation.world
+    varied_progress(evaluation)
+    grow(evaluation, 4)
+    progress = monev(region=w.region, year=YEAR, period=SQL_PERIOD)
+    lines = {line.code: line for line in progress.programmes()}
+    # The data takes the paths it was made for (so the comparison below is not between two empty tables).
+    shared = {i.name: (i.value, i.progress) for i in lines["SQL-1"].indicators}
+    assert shared == {
+        "Naik": (Decimal(5), Decimal("62.50")),  # the lead's latest figure, before DINKES's 7
+        "Turun": (Decimal(17), Decimal("30.00")),  # DINKES's latest (period 1), before DKISP's 14; not the lead's
+        # older 12: the lead's latest report (period 2) has no figure for it
+        "Nol": (Decimal(5), None),
+        "Kosong": (None, None),  # DKISP's figure is in a report that is not its latest
+        "Lebih": (Decimal(10), Decimal("333.33")),
+        "Tanpa target": (Decimal(4), None),
+        "Sepertiga": (Decimal(1), Decimal("33.33")),  # DINKES before DKISP; the lead's is after the period
+        "Seri": (Decimal(1), Decimal("0.13")),  # 0.125, half up
+    }
+    assert lines["SQL-1"].progress == Decimal("45.19")  # (62.50 + 30 + 100 + 33.33 + 0.13) / 5, rounded
+    assert lines["SQL-2"].progress == Decimal("8.02")  # (28.57 + 11.11 - 15.63) / 3: a fall that went up
+    assert lines["SQL-3"].progress is None and lines["SQL-4"].progress is None
+    assert (lines["SQL-5"].progress, lines["SQL-6"].progress) == (Decimal("75.00"), Decimal("0.13"))
+    # Each programme's mean, as the database computes it (rounded there, so compared as it comes).
+    running = Programme.objects.filter(masterplan=w.masterplan, start_year__lte=YEAR, end_year__gte=YEAR)
+    computed = running.annotate(mean=programme_progress(YEAR, SQL_PERIOD)).values_list("code", "mean")
+    assert dict(computed) == {code: line.progress for code, line in lines.items()}
+    data = report_dashboard(region=w.region, year=YEAR, period=SQL_PERIOD, today=timezone.localdate())
+    expected = {d.code: d.mean_progress for d in progress.dimensions}
+    assert {row.key: row.mean_progress for row in data.realisation_by_dimension} == expected
+    assert all(v is not None for v in expected.values())
+    assert {row.key: row.mean_progress for row in data.realisation_by_term} == _term_means(progress)
+    # Filtered to one SKPD (the programmes it leads) and to one dimension.
+    mine = monev(region=w.region, year=YEAR, period=SQL_PERIOD)
+    for dimension in mine.dimensions:
+        dimension.programmes = [line for line in dimension.programmes if line.lead_agency == "DISDIK"]
+    data = report_dashboard(
+        region=w.region, year=YEAR, period=SQL_PERIOD, today=timezone.localdate(), agency=w.agency_b
+    )
+    assert {row.key: row.mean_progress for row in data.realisation_by_dimension} == {
+        d.code: d.mean_progress for d in mine.dimensions
+    }
+    assert {row.key: row.mean_progress for row in data.realisation_by_term} == _term_means(mine)
+    assert None in {row.mean_progress for row in data.realisation_by_dimension}  # dimensions DISDIK leads none in
+    waste = Element.objects.get(code="waste").dimension
+    data = report_dashboard(region=w.region, year=YEAR, period=SQL_PERIOD, today=timezone.localdate(), dimension=waste)
+    assert [(row.key, row.mean_progress) for row in data.realisation_by_dimension] == [
+        (waste.code, next(d.mean_progress for d in progress.dimensions if d.code == waste.code))
+    ]
+    # The last period of the year: the reports of period 3 count now.
+    year_end = monev(region=w.region, year=YEAR, period=4)
+    assert next(line for line in year_end.programmes() if line.code == "SQL-4").progress == Decimal("100.00")
+    data = report_dashboard(region=w.region, year=YEAR, period=4, today=timezone.localdate())
+    assert {row.key: row.mean_progress for row in data.realisation_by_dimension} == {
+        d.code: d.mean_progress for d in year_end.dimensions
+    }
+    assert {row.key: row.mean_progress for row in data.realisation_by_term} == _term_means(year_end)
+
+
+def test_the_report_dashboard_runs_the_same_queries_whatever_the_data(
+    evaluation: Evaluation, django_assert_num_queries
+) -> None:
+    w = evaluation.world
+    today = timezone.localdate()
+    grow(evaluation, 1)
+    with CaptureQueriesContext(connection) as small:
+        report_dashboard(region=w.region, year=YEAR, period=SQL_PERIOD, today=today)
+    varied_progress(evaluation)
+    grow(evaluation, 9)
+    with django_assert_num_queries(len(small.captured_queries)):
+        data = report_dashboard(region=w.region, year=YEAR, period=SQL_PERIOD, today=today)
+    assert any(row.mean_progress is not None for row in data.realisation_by_dimension)
+
+
+def _assessed_cycle(
+    ev: Evaluation, year: int, stage: str, weights: tuple[int, ...], rows: list, scores: dict
+) -> object:
+    """A cycle of `year` with its own questionnaire (`rows`), locked and scored (`scores`: code → score)."""
+    w = ev.world
+    dates = {k: v.replace(year=year) for k, v in CYCLE_2023.items() if isinstance(v, dt.date)}
+    lens_weights = {f"weight_{lens}": Decimal(n) for lens, n in zip(Lens.values, weights, strict=True)}
+    cycle = cycle_create(
+        region=w.region, by=w.coordinator, data={**CYCLE_2023, **dates, **lens_weights, "year": year, "stage": stage}
+    )
+    if not rows:
+        return cycle
+    questionnaire = questionnaire_import(cycle=cycle, by=w.coordinator, rows=rows, name=f"Kuesioner {year}")
+    cycle = cycle_lock(cycle=cycle, by=w.coordinator, reason="Dikunci untuk penilaian pengujian.")
+    by_code = {q.code: q for q in questionnaire.questions.all()}
+    scores_save(cycle=cycle, by=None, scores={by_code[code]: (Decimal(v), "") for code, v in scores.items()})
+    return cycle
+
+
+def varied_cycles(ev: Evaluation) -> None:
+    """Cycles whose indices take every path of compute_indices: odd question weights, means that do not divide
+    evenly, a weight of zero, unscored questions, a lens and a dimension without scores, a cycle without a
+    questionnaire, two cycles in one year, and one with an official result."""
+    rows = [
+        question_row("G-B-1", "governance", "baseline", "percentage", weight=Decimal("1.5")),
+        question_row("G-B-2", "governance", "baseline", "percentage", weight=Decimal("2.25")),
+        question_row("G-O-1", "governance", "output", "percentage", weight=Decimal("0.75")),
+        question_row("G-C-1", "governance", "outcome", "percentage", weight=Decimal(3)),  # never scored
+        question_row("G-Q-1", "governance", "quick_win", "percentage"),  # never scored: a lens without scores
+        question_row("S-O-1", "society", "output", "percentage", weight=Decimal("1.1")),
+        question_row("S-I-1", "society", "impact", "percentage", weight=Decimal(0)),  # scored, weighs nothing
+        question_row("S-I-2", "society", "impact", "percentage", weight=Decimal(0)),
+        question_row("E-C-1", "economy", "outcome", "percentage", weight=Decimal("1.3")),  # a dimension unscored
+        question_row("L-C-1", "living", "outcome", "level", weight=Decimal(2)),
+        question_row("L-I-1", "living", "impact", "percentage", weight=Decimal(3)),
+    ]
+    scores = {"G-B-1": "3.33", "G-B-2": "2.17", "G-O-1": "4.01", "S-O-1": "1.99", "S-I-1": "5", "S-I-2": "0.5"}
+    _assessed_cycle(ev, 2021, "Tahap I", (10, 20, 30, 20, 20), rows, {**scores, "L-C-1": "3", "L-I-1": "4.07"})
+    rows_2022 = [question_row(r.code.replace("-", "2-", 1), r.dimension, r.lens, r.kind, weight=r.weight) for r in rows]
+    _assessed_cycle(
+        ev, 2022, "Tahap I", (15, 25, 20, 25, 15), rows_2022, {"G2-B-1": "1", "G2-O-1": "2.5", "L2-I-1": "0.01"}
+    )
+    _assessed_cycle(ev, 2022, "Tahap II", (20, 20, 20, 20, 20), [], {})  # no questionnaire yet
+    _prepare_evaluation(ev)  # 2023 scored, 2024 carried from it
+    official_result_save(
+        cycle=ev.cycle,
+        by=ev.world.coordinator,
+        data={"final_index": Decimal("3.31"), "lens_indices": {"baseline": "3.60"}, "dimension_indices": {}},
+    )
+
+
+def _close(got: Decimal | None, expected: Decimal | None) -> bool:
+    """Equal once rounded as published, and equal to far more places than any page shows (PostgreSQL divides
+    to 16 significant digits, SQLite in floating point, Python's Decimal to 28)."""
+    if got is None or expected is None:
+        return got is expected
+    return rounded(got) == rounded(expected) and abs(got - expected) < Decimal("1e-12")
+
+
+def test_the_indices_computed_in_sql_are_those_of_compute_indices(
+    evaluation: Evaluation, django_assert_num_queries
+) -> None:
+    varied_cycles(evaluation)
+    region = evaluation.world.region
+    with django_assert_num_queries(4):  # the cycles, then three GROUP BY queries for all of them
+        history = indices_history(region=region)
+    assert [e.label for e in history] == ["2021", "2022 Tahap I", "2022 Tahap II", "2023", "2024"]
+    for entry in history:
+        cycle = EvaluationCycle.objects.get(pk=entry.cycle.pk)
+        reference, got = cycle_indices(cycle), entry.computed
+        assert (got.scored, got.total) == (reference.scored, reference.total), entry.label
+        for name in ("by_lens", "by_dimension", "by_dimension_lens"):
+            mine, theirs = getattr(got, name), getattr(reference, name)
+            assert list(mine) == list(theirs), (entry.label, name)
+            assert all(_close(mine[k], theirs[k]) for k in theirs), (entry.label, name, mine, theirs)
+        assert _close(got.final, reference.final), entry.label
+        page = headline(cycle)
+        assert (entry.source, entry.provisional) == (page["source"], page["provisional"])
+        assert _close(entry.final, page["final"])  # type: ignore[arg-type]
+        for name in ("by_lens", "by_dimension"):
+            assert list(getattr(entry, name)) == list(page[name])  # type: ignore[arg-type]
+            assert all(_close(v, page[name][k]) for k, v in getattr(entry, name).items())  # type: ignore[index]
+    # The data takes the paths it was made for.
+    first = history[0].computed
+    assert first.by_lens["quick_win"] is None and first.by_dimension["economy"] is None
+    assert first.by_dimension_lens[("society", "impact")] is None  # scored, but every weight is zero
+    assert rounded(first.by_lens["baseline"]) == Decimal("2.63")  # (1.5·3.33 + 2.25·2.17) / 3.75 = 2.634
+    assert first.final is not None and first.final != rounded(first.final)  # does not divide evenly
+    assert history[2].computed.total == 0 and history[2].final is None
+    assert (history[3].source, history[3].final) == ("official", Decimal("3.31"))

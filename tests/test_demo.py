@@ -43,6 +43,7 @@ from evaluations.models import (
     Score,
 )
 from evaluations.selectors import cycle_indices
+from evaluations.selectors.followup import earlier_items_by_question, open_items_for_cycle
 from evidence.models import Evidence, StoredFile
 from masterplan.framework import ensure_framework
 from masterplan.models import (
@@ -582,6 +583,21 @@ class TestTheLoadedDemo:
         assert responses == set(MeetingInvitation.Response.values)
         answered = AuditEvent.objects.filter(action="meeting.responded", target_id=str(rakor.pk))
         assert answered.count() == 3
+
+    def test_open_2023_items_reach_the_2024_readiness_check_and_its_assessors(self, loaded: dict[str, int]) -> None:
+        second = EvaluationCycle.objects.get(year=demo_questions.CYCLE_2024.year, stage=demo_questions.CYCLE_2024.stage)
+        still_open = open_items_for_cycle(second)
+        assert len(still_open) >= 4
+        assert {code for entry in still_open for code in entry.codes} >= {"SE-05", "SS-03", "SEN-03"}
+        assert all(entry.year == 2023 for entry in still_open)
+        # The done item about SL-01 is no longer "open", but the assessors still see it beside the question.
+        sl01 = Question.objects.filter(questionnaire_id=second.questionnaire_id, code="SL-01")
+        beside = earlier_items_by_question(second, sl01)
+        assert {item.status for item in beside[sl01.get().pk]} >= {FollowUpItem.Status.DONE}
+        assert (
+            Agency.objects.exclude(phone="").filter(is_active=True).count()
+            == Agency.objects.filter(is_active=True).count()
+        )
 
     def test_the_2023_recommendations_are_followed_up_in_every_state(self, loaded: dict[str, int]) -> None:
         first = EvaluationCycle.objects.get(year=2023, stage=demo_questions.CYCLE_2023.stage)

@@ -150,11 +150,12 @@ def test_a_report_on_a_task_whose_item_was_dropped_meanwhile_is_refused(evaluati
 def test_a_report_and_a_drop_at_the_same_moment_never_leave_a_report_after_the_drop(evaluation, monkeypatch) -> None:
     """Real concurrent transactions (tests.test_races_and_duties): the report pauses between its checks and its
     write; the drop must either wait for it or make it refuse, never slip in between."""
+    from evaluations.services.followup import tasks as task_services
     from tests.test_races_and_duties import _concurrently, _slow
 
     w = evaluation.world
     evidence = make_evidence(w.agency_a, w.operator_a, "Perbup.pdf", PDF_BYTES.replace(b"1.4", b"1.5"))
-    _slow(monkeypatch, services, "_link_task_evidence")
+    _slow(monkeypatch, task_services, "_link_task_evidence")  # where task_report looks it up
     bad = 0
     for round_ in range(5):
         item = make_item(evaluation, f"Rekomendasi putaran {round_}.")

@@ -402,6 +402,8 @@ def test_the_monev_report_is_built_from_the_year_and_period_chosen(
     pdf = download(client, package, "pdf", tmp_path)
     text = pdf_text(str(pdf))
     assert "LIV-01" in text and "Puskesmas terhubung" in text and "Laporan monev" in text
+    # The dashboard's charts, drawn by the same code, with their figures.
+    assert "Realisasi program per dimensi" in text and "Realisasi anggaran per dimensi" in text
     workbook = openpyxl.load_workbook(download(client, package, "workbook", tmp_path))
     rows = list(workbook["Progres program"].iter_rows(min_row=2, values_only=True))
     assert ("LIV-01", "Puskesmas terhubung") in {(r[1], r[7]) for r in rows}

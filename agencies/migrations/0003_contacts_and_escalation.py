@@ -14,12 +14,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agency',
             name='phone',
-            field=models.CharField(blank=True, max_length=40, validators=[django.core.validators.RegexValidator('^\\+?[0-9][0-9 ()\\-.]{4,38}$', 'Enter a phone number of digits, spaces, ( ) - . and an optional leading +.')], verbose_name='office phone'),
+            field=models.CharField(blank=True, max_length=40, validators=[django.core.validators.RegexValidator('^\\+?[0-9(][0-9 ()\\-.]{4,38}$', 'Enter a phone number of digits, spaces, ( ) - . and an optional leading +.')], verbose_name='office phone'),
         ),
         migrations.AddField(
             model_name='membership',
             name='phone',
-            field=models.CharField(blank=True, max_length=40, validators=[django.core.validators.RegexValidator('^\\+?[0-9][0-9 ()\\-.]{4,38}$', 'Enter a phone number of digits, spaces, ( ) - . and an optional leading +.')], verbose_name='phone'),
+            field=models.CharField(blank=True, max_length=40, validators=[django.core.validators.RegexValidator('^\\+?[0-9(][0-9 ()\\-.]{4,38}$', 'Enter a phone number of digits, spaces, ( ) - . and an optional leading +.')], verbose_name='phone'),
         ),
         migrations.AddField(
             model_name='region',

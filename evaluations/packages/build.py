@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.models.packages import Package
 from evaluations.packages.archive import HashingWriter, Source, write_archive
-from evaluations.packages.charts import summary_charts
+from evaluations.packages.charts import monev_charts, summary_charts
 from evaluations.packages.pdf import (
     LOGO_URL,
     Rendered,
@@ -149,6 +149,7 @@ def _build_monev(package: Package, folder: Path, beat: Beat) -> dict[str, Any]:
         "package": package,
         "region": package.region,
         "monev": progress,
+        "charts": monev_charts(progress),
         "generated_at": timezone.now(),
         "css_url": static_url("packages/print.css"),
         "logo_url": LOGO_URL if logo else "",

@@ -44,6 +44,21 @@ def progress_chart(monev: Monev) -> dict[str, str]:
     }
 
 
+def monev_charts(monev: Monev) -> dict[str, dict[str, str]]:
+    """The monev report's charts: programme realisation (as the dashboard and the package draw it) and the share
+    of the planned budget realised, per dimension."""
+    title = str(_("Budget realisation per dimension"))
+    dimensions = [d for d in monev.dimensions if d.programmes]
+    categories = [d.name for d in dimensions]
+    series = [Series(str(_("Realisation (%)")), [d.budget_share for d in dimensions])]
+    budget = {
+        "title": title,
+        "svg": bar_chart(title=title, categories=categories, series=series, maximum=100, unit=" %", places=2),
+        "table": figures_table(caption=title, categories=categories, series=series, places=2),
+    }
+    return {"progress": progress_chart(monev), "budget": budget}
+
+
 def _indices(title: str, tallies: list[Tally]) -> dict[str, str]:
     categories = [t.name for t in tallies]
     series = [Series(str(_("Index")), [t.index for t in tallies])]

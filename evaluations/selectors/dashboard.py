@@ -2,8 +2,10 @@
 the indices of every cycle of the region side by side.
 
 Counted by the database (GROUP BY with conditional counts and EXISTS subqueries). The indices of all cycles come
-from three queries (cycles with their official result, every score, every question of their questionnaires) and
-the one computation in evaluations.scoring, so the history costs the same whatever the number of years.
+from four queries (cycles with their official result; questions per questionnaire and dimension; the weighted mean
+score per cycle and lens; and per cycle, dimension and lens), whatever the number of years, questions and scores;
+Python only combines those few means with each cycle's lens weights, through evaluations.scoring.combine_lenses so
+the rule stays in one place.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import NullIf
 
 from agencies.models import Region
+from common.queries import Dividend
 from evaluations.models import Answer, AnswerEvidence, EvaluationCycle, Lens, Question, Score
-from evaluations.scoring import Indices, ScoredItem, compute_indices
+from evaluations.scoring import Indices, combine_lenses
 from evaluations.selectors.cycle_readiness import _answered, _readiness_answers
 from masterplan.models import Dimension
 
@@ -136,7 +141,7 @@ def _dec(value: object) -> Decimal | None:
 def indices_history(
     *, region: Region, up_to: EvaluationCycle | None = None, cycles: Sequence[EvaluationCycle] | None = None
 ) -> list[CycleIndices]:
-    """The indices of the region's cycles, oldest first (up to `up_to`'s year): three queries in all, two when
+    """The indices of the region's cycles, oldest first (up to `up_to`'s year): four queries in all, three when
     the caller already holds the region's cycles (fetched with their official result)."""
     if cycles is None:
         cycles = list(EvaluationCycle.objects.filter(region=region).select_related("official_result"))
@@ -146,28 +151,13 @@ def indices_history(
     )
     if not cycles:
         return []
-    scores: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for cycle_id, question_id, value in Score.objects.filter(cycle__in=cycles).values_list(
-        "cycle_id", "question_id", "value"
-    ):
-        scores[cycle_id][question_id] = value
-    questions: dict[int, list[tuple[int, str, str, Decimal]]] = defaultdict(list)
-    questionnaire_ids = {c.questionnaire_id for c in cycles if c.questionnaire_id}
-    for row in Question.objects.filter(questionnaire_id__in=questionnaire_ids).values_list(
-        "questionnaire_id", "pk", "dimension__code", "lens", "weight"
-    ):
-        questions[row[0]].append(row[1:])
+    computed_by_cycle = _computed_indices(cycles)
     per_year: dict[int, int] = defaultdict(int)
     for cycle in cycles:
         per_year[cycle.year] += 1
     history = []
     for cycle in cycles:
-        cycle_scores = scores.get(cycle.pk, {})
-        items = [
-            ScoredItem(code, lens, weight, cycle_scores.get(pk))
-            for pk, code, lens, weight in questions.get(cycle.questionnaire_id or 0, [])
-        ]
-        computed = compute_indices(weights=cycle.weights, items=items)
+        computed = computed_by_cycle[cycle.pk]
         label = str(cycle.year) if per_year[cycle.year] == 1 else f"{cycle.year} {cycle.stage}"
         official = getattr(cycle, "official_result", None)
         if official is not None:
@@ -189,3 +179,54 @@ def indices_history(
                 )
             )
     return history
+
+
+def _weighted_mean() -> Combinable:
+    """Σ weight·score / Σ weight of the grouped scores (evaluations.scoring.weighted_mean); NULL when nothing
+    carries weight."""
+    weight = F("question__weight")
+    total = Sum(weight * F("value"), output_field=DecimalField())
+    return Dividend(total) / NullIf(Sum(weight, output_field=DecimalField()), Value(Decimal(0)))
+
+
+def _computed_indices(cycles: Sequence[EvaluationCycle]) -> dict[int, Indices]:
+    """Each cycle's Indices, as evaluations.scoring.compute_indices makes them from its questionnaire's questions
+    and its scores (three GROUP BY queries for all cycles)."""
+    questionnaire_ids = {c.questionnaire_id for c in cycles if c.questionnaire_id}
+    totals: dict[int, int] = defaultdict(int)
+    dimensions: dict[int, set[str]] = defaultdict(set)
+    for questionnaire_id, code, n in (
+        Question.objects.filter(questionnaire_id__in=questionnaire_ids)
+        .order_by()
+        .values_list("questionnaire_id", "dimension__code")
+        .annotate(n=Count("pk"))
+    ):
+        totals[questionnaire_id] += n
+        dimensions[questionnaire_id].add(code)
+    # A score counts only for a question of the cycle's own questionnaire, as compute_indices sees them.
+    scores = Score.objects.filter(cycle__in=cycles, question__questionnaire_id=F("cycle__questionnaire_id")).order_by()
+    by_lens: dict[tuple[int, str], Decimal | None] = {}
+    scored: dict[int, int] = defaultdict(int)
+    for cycle_id, lens, mean, n in scores.values_list("cycle_id", "question__lens").annotate(
+        mean=_weighted_mean(), n=Count("pk")
+    ):
+        by_lens[(cycle_id, lens)] = mean
+        scored[cycle_id] += n
+    by_dimension_lens = {
+        (cycle_id, code, lens): mean
+        for cycle_id, code, lens, mean in scores.values_list(
+            "cycle_id", "question__dimension__code", "question__lens"
+        ).annotate(mean=_weighted_mean())
+    }
+    result = {}
+    for cycle in cycles:
+        weights = cycle.weights
+        indices = Indices(scored=scored[cycle.pk], total=totals[cycle.questionnaire_id or 0])
+        indices.by_lens = {lens: by_lens.get((cycle.pk, lens)) for lens in weights}
+        for code in sorted(dimensions[cycle.questionnaire_id or 0]):
+            lens_values = {lens: by_dimension_lens.get((cycle.pk, code, lens)) for lens in weights}
+            indices.by_dimension_lens.update({(code, lens): v for lens, v in lens_values.items()})
+            indices.by_dimension[code] = combine_lenses(weights, lens_values)
+        indices.final = combine_lenses(weights, indices.by_lens)
+        result[cycle.pk] = indices
+    return result

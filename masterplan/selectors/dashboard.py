@@ -1,9 +1,11 @@
 """The coordinator's dashboard, masterplan side: where the region's progress reports stand, how far the programmes
 and their budgets have come, the quick wins, and the SKPDs most behind, for one year and reporting period.
 
-Every count is made by the database (GROUP BY with conditional counts and EXISTS subqueries), so the dashboard
-costs the same few queries whatever the number of programmes, SKPDs and reports. The mean indicator progress
-reuses masterplan.selectors.monev (a fixed number of queries too), so the dashboard and the monev report agree.
+Every figure is made by the database (GROUP BY with conditional counts, EXISTS and correlated subqueries), so the
+dashboard costs the same few queries whatever the number of programmes, indicators, SKPDs and reports. The mean
+indicator progress follows masterplan.selectors.monev step by step (which report's realisation counts, each
+indicator's progress rounded and capped at 100 %, each programme's mean rounded), so the dashboard and the monev
+report agree; tests/test_dashboard.py compares the two.
 """
 
 from __future__ import annotations
@@ -12,18 +14,45 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Least, Round
 
 from agencies.models import Agency, Region
-from masterplan.models import PERIODS_PER_YEAR, Dimension, Masterplan, Programme, ProgressReport, period_label
-from masterplan.selectors.monev import Monev, monev
+from common.queries import Dividend
+from masterplan.models import (
+    PERIODS_PER_YEAR,
+    Dimension,
+    Indicator,
+    IndicatorRealisation,
+    Masterplan,
+    Programme,
+    ProgressReport,
+    period_label,
+)
+from masterplan.selectors.monev import Monev
 from masterplan.selectors.reports import due_date
 
 Status = ProgressReport.Status
 HANDED_IN = (Status.SUBMITTED, Status.APPROVED)
 # The report states a dashboard row counts, in the order the columns show them.
 STATES = ("not_started", "draft", "submitted", "returned", "approved", "overdue")
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
 
 
 def current_masterplan(region: Region) -> Masterplan | None:
@@ -138,7 +167,8 @@ def report_dashboard(
 
     Reports count for the SKPD that wrote them (lead or supporting); "not started" and "overdue" are the lead
     SKPD's programmes running in the year with no report, or no submitted or approved report once the period's
-    due date has passed.
+    due date has passed. `progress` is no longer read (the mean indicator progress is computed by the database);
+    it stays so that callers written for the earlier signature keep working.
     """
     masterplan = masterplan or current_masterplan(region)
     if masterplan is None:
@@ -183,8 +213,7 @@ def report_dashboard(
     dashboard.by_agency = sorted(agency_rows.values(), key=lambda row: row.label.lower())
     dashboard.by_dimension = list(dimension_rows.values())
 
-    progress = progress or monev(region=region, year=year, period=period)
-    _realisation(dashboard, programmes, dimensions, progress, agency)
+    _realisation(dashboard, programmes, dimensions, year, period)
     _budget(dashboard, reports, dimensions)
     _quick_wins(dashboard, programmes, year, period)
     return dashboard
@@ -212,45 +241,93 @@ def _report_states(reports: QuerySet[ProgressReport], group: str) -> QuerySet:
     return reports.order_by().values(group).annotate(**counts)
 
 
-def _mean(values: list[Decimal]) -> Decimal | None:
-    return (sum(values) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP) if values else None
+def _capped(percent: Combinable) -> Least:
+    # monev rounds each indicator's progress to two places (reports.indicator_progress), then caps it at 100 %.
+    return Least(Round(percent, 2), Value(HUNDRED))
+
+
+def _realisation_progress() -> Case:
+    """masterplan.selectors.reports.indicator_progress of an IndicatorRealisation row joined to its indicator's
+    target (`indicator__targets`, filtered to the year), capped at 100 %: when the target is below the baseline
+    the indicator improves by falling. Value and target are never NULL here (no row means no progress), so no
+    NULL reaches Least (PostgreSQL's LEAST(NULL, 100) is 100)."""
+    value, target, baseline = F("value"), F("indicator__targets__value"), F("indicator__baseline")
+    return Case(
+        When(
+            Q(indicator__baseline__isnull=False, indicator__targets__value__lt=baseline),
+            then=_capped(Dividend((baseline - value) * HUNDRED) / (baseline - target)),
+        ),
+        When(indicator__targets__value=0, then=Value(None)),
+        default=_capped(Dividend(value * HUNDRED) / target),
+        output_field=DecimalField(),
+    )
+
+
+def _indicator_progress(year: int, period: int) -> Subquery:
+    """The outer indicator's progress from the realisation monev() reads: among its programme's reports of the
+    year up to `period` (0: the whole year), each SKPD's latest one counts, whatever its state; the lead SKPD's
+    figure comes first, then the other SKPDs' by acronym (monev orders them so and keeps the first figure).
+    NULL without a realisation or without a target for the year."""
+    newer = ProgressReport.objects.filter(
+        programme=OuterRef("report__programme"),
+        agency=OuterRef("report__agency"),
+        year=year,
+        period__gt=OuterRef("report__period"),
+    )
+    realisations = IndicatorRealisation.objects.filter(
+        indicator=OuterRef("pk"), report__programme=OuterRef("programme"), report__year=year
+    )
+    if period:
+        newer = newer.filter(period__lte=period)
+        realisations = realisations.filter(report__period__lte=period)
+    # The report's programme is the indicator's (filtered above), so its lead SKPD is the programme's.
+    by_another = Case(When(report__agency=F("report__programme__lead_agency"), then=Value(0)), default=Value(1))
+    chosen = (
+        realisations.filter(~Exists(newer), indicator__targets__year=year)  # one target per indicator and year
+        .annotate(progress=_realisation_progress())
+        .order_by(by_another, "report__agency__acronym", "report__agency_id")
+        .values("progress")[:1]
+    )
+    return Subquery(chosen, output_field=DecimalField())
+
+
+def programme_progress(year: int, period: int) -> Subquery:
+    """The outer programme's mean indicator progress (ProgrammeLine.progress of the monev report): the mean of its
+    indicators' capped progress, rounded to two places, NULL when no indicator has one."""
+    means = (
+        Indicator.objects.filter(programme=OuterRef("pk"))
+        .annotate(progress=_indicator_progress(year, period))
+        .order_by()
+        .values("programme")
+        .annotate(mean=Round(Avg("progress"), 2))
+        .values("mean")
+    )
+    return Subquery(means, output_field=DecimalField())
+
+
+def _quantized(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
 def _realisation(
-    dashboard: ReportDashboard,
-    programmes: QuerySet[Programme],
-    dimensions: list[Dimension],
-    progress: Monev,
-    agency: Agency | None,
+    dashboard: ReportDashboard, programmes: QuerySet[Programme], dimensions: list[Dimension], year: int, period: int
 ) -> None:
+    """Per dimension and per term: programmes planned, underway, and the mean of their progress (as the monev
+    report's DimensionProgress.mean_progress), over the programmes the filters keep: two GROUP BY queries."""
     underway = Q(status__in=(Programme.Status.RUNNING, Programme.Status.DONE))
-    counts = {"planned": Count("pk"), "underway": Count("pk", filter=underway)}
-    by_dimension = {
-        r["element__dimension"]: r for r in programmes.order_by().values("element__dimension").annotate(**counts)
-    }
-    by_term = {r["term"]: r for r in programmes.order_by().values("term").annotate(**counts)}
-    # The mean indicator progress, as the monev report computes it (each programme's mean, capped at 100 %),
-    # over the programmes the filters keep.
-    lines = [
-        (d.code, line)
-        for d in progress.dimensions
-        for line in d.programmes
-        if agency is None or line.lead_agency == agency.acronym
-    ]
+    counts = {"planned": Count("pk"), "underway": Count("pk", filter=underway), "mean": Avg("progress")}
+    annotated = programmes.annotate(progress=programme_progress(year, period)).order_by()
+    by_dimension = {r["element__dimension"]: r for r in annotated.values("element__dimension").annotate(**counts)}
+    by_term = {r["term"]: r for r in annotated.values("term").annotate(**counts)}
     for d in dimensions:
         row = by_dimension.get(d.pk, {})
-        mean = _mean([line.progress for code, line in lines if code == d.code and line.progress is not None])
         dashboard.realisation_by_dimension.append(
-            RealisationRow(d.code, d.name, row.get("planned", 0), row.get("underway", 0), mean)
+            RealisationRow(d.code, d.name, row.get("planned", 0), row.get("underway", 0), _quantized(row.get("mean")))
         )
-    codes = {d.code for d in dimensions}
     for term, label in Programme.Term.choices:
         row = by_term.get(term, {})
-        values = [
-            line.progress for code, line in lines if code in codes and line.term == term and line.progress is not None
-        ]
         dashboard.realisation_by_term.append(
-            RealisationRow(term, str(label), row.get("planned", 0), row.get("underway", 0), _mean(values))
+            RealisationRow(term, str(label), row.get("planned", 0), row.get("underway", 0), _quantized(row.get("mean")))
         )
 
 

@@ -152,6 +152,9 @@ class ItemPlan:
     fate: str
     reports: tuple[Report, ...] = ()
     drop_reason: str = ""
+    # Codes of the questions the line concerns: the next cycle's readiness check and its assessors see the item
+    # beside them while it is open.
+    questions: tuple[str, ...] = ()
 
 
 # Keyed by (dimension code, source) of the note line; the overall note has dimension None.
@@ -173,7 +176,7 @@ ITEMS: dict[tuple[str | None, str], ItemPlan] = {
         IN_PROGRESS,
         (Report("DKISP", "Integrasi 6 dari 14 aplikasi layanan ke Satu Data Banjar selesai; sisanya dijadwalkan."),),
     ),
-    ("branding", Source.RECOMMENDATION): ItemPlan((("DISPORAPAR", 30),), OPEN),
+    ("branding", Source.RECOMMENDATION): ItemPlan((("DISPORAPAR", 30),), OPEN, questions=("SB-06", "SB-08")),
     ("branding", Source.WEAKNESS): ItemPlan(
         (("DISPORAPAR", 30),),
         DROPPED,
@@ -183,25 +186,29 @@ ITEMS: dict[tuple[str | None, str], ItemPlan] = {
         (("DISDAG", 20), ("DISKOPUKM", 20)),
         IN_PROGRESS,
         (Report("DISDAG", "QRIS diperluas ke Pasar Gambut dan Pasar Astambul bersama Bank Kalsel."),),
+        questions=("SE-05", "SE-07"),
     ),
-    ("economy", Source.WEAKNESS): ItemPlan((("DISDAG", -10),), OPEN),
+    ("economy", Source.WEAKNESS): ItemPlan((("DISDAG", -10),), OPEN, questions=("SE-05",)),
     ("living", Source.RECOMMENDATION): ItemPlan(
         (("DINKES", -30),),
         DONE,
         (Report("DINKES", "Rekam medis elektronik berjalan di 25 puskesmas; PSC 119 terhubung ke 112.", done=True),),
+        questions=("SL-01", "SL-03"),
     ),
     ("living", Source.WEAKNESS): ItemPlan(
         (("DINKES", 25), ("DISHUB", 25)),
         IN_PROGRESS,
         (Report("DISHUB", "Empat kamera lalu lintas di simpang Martapura tersambung ke command center."),),
+        questions=("SL-01", "SL-05"),
     ),
     ("society", Source.RECOMMENDATION): ItemPlan(
         (("BPBD", 15),),
         IN_PROGRESS,
         (Report("BPBD", "Sirene terpasang di 8 dari 20 desa rawan banjir; uji coba bersama warga tiap bulan."),),
+        questions=("SS-03",),
     ),
-    ("society", Source.WEAKNESS): ItemPlan((("BPBD", -5),), OPEN),
-    ("environment", Source.RECOMMENDATION): ItemPlan((("DLH", 40),), OPEN),
+    ("society", Source.WEAKNESS): ItemPlan((("BPBD", -5),), OPEN, questions=("SS-03",)),
+    ("environment", Source.RECOMMENDATION): ItemPlan((("DLH", 40),), OPEN, questions=("SEN-03", "SEN-05")),
     ("environment", Source.WEAKNESS): ItemPlan(
         (("DLH", 40),),
         DROPPED,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -35,6 +36,11 @@ class AgencySpec:
     @property
     def email(self) -> str:
         return f"{self.acronym.lower().replace(' ', '.')}@{EMAIL_DOMAIN}"
+
+    @property
+    def phone(self) -> str:
+        # A made-up Martapura office number (area code 0511), the same for an SKPD on every load.
+        return f"(0511) 47{zlib.crc32(self.acronym.encode()) % 100000:05d}"
 
 
 # Listed so that a predecessor always comes before its successor.

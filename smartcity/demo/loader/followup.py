@@ -25,11 +25,13 @@ from django.utils import timezone
 from agencies.audit import audit_record
 from agencies.models import Agency, Region
 from evaluations.actions import EvaluationAction
-from evaluations.models import EvaluationCycle, FollowUpItem, FollowUpTask, Meeting, MeetingInvitation
+from evaluations.models import EvaluationCycle, FollowUpItem, FollowUpTask, Meeting, MeetingInvitation, Question
 from evaluations.services.followup import (
     item_create,
     item_drop,
+    item_update,
     items_from_notes,
+    link_items_to_cycle,
     normalise,
     task_report,
     tasks_assign,
@@ -95,6 +97,8 @@ def load_followup(
     first = _cycle(region, CYCLE_2023.year, CYCLE_2023.stage)
     second = _cycle(region, CYCLE_2024.year, CYCLE_2024.stage)
     _register(ctx, first)  # before the meeting: its recurring decision is recognised by the 2023 items
+    # The 2024 questions with the codes of the items' questions: its readiness check and assessors see them.
+    link_items_to_cycle(second, by=ctx.user(COORDINATOR))
     preparation = _preparation(ctx, second)
     _decisions(ctx, second, preparation)
     _rakor(ctx, second)
@@ -248,7 +252,17 @@ def _register(ctx: _Context, cycle: EvaluationCycle) -> None:
     for item in items:
         plan = ITEMS.get((item.dimension.code if item.dimension else None, item.source))
         if plan is not None:
+            _link_questions(ctx, cycle, item, plan)
             _follow(ctx, item, plan)
+
+
+def _link_questions(ctx: _Context, cycle: EvaluationCycle, item: FollowUpItem, plan: ItemPlan) -> None:
+    """The questions the line concerns, linked while the item is still open (a closed item takes no edit)."""
+    if not plan.questions or item.is_closed or item.questions.exists():
+        return
+    questions = list(Question.objects.filter(questionnaire_id=cycle.questionnaire_id, code__in=plan.questions))
+    item_update(item=item, by=ctx.user(COORDINATOR), expected_version=item.version, data={"questions": questions})
+    item.refresh_from_db(fields=["version", "status"])
 
 
 def _follow(ctx: _Context, item: FollowUpItem, plan: ItemPlan) -> None:

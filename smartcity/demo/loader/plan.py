@@ -42,6 +42,7 @@ def load_agencies(progress: Progress, region: Region) -> dict[str, Agency]:
             "name": spec.name,
             "kind": spec.kind,
             "email": spec.email,
+            "phone": spec.phone,
             "is_active": spec.is_active,
             "predecessor": agencies[spec.predecessor] if spec.predecessor else None,
         }
