@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
 from agencies.selectors import agency_choices
-from evaluations.forms.widgets import DATE
+from evaluations.forms.widgets import DATE, version_field
 from evaluations.models import EvaluationCycle, FollowUpItem, Question
 from evaluations.selectors.followup import earlier_item_choices
 from evidence.forms import EvidenceFields
@@ -80,7 +80,7 @@ class ItemForm(forms.Form):
         label=_("Same as the earlier item"),
         empty_label=_("None (found automatically when the text is the same)"),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field(required=False)
 
     def __init__(self, *args: Any, region: Region, item: FollowUpItem | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,7 +164,7 @@ class TaskReportForm(EvidenceFields, forms.Form):
     report = forms.CharField(
         label=_("What was done"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(self, *args: Any, task: Any, library: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

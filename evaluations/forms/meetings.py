@@ -7,11 +7,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
 from agencies.selectors import agency_choices
+from evaluations.forms.widgets import version_field
 from evaluations.models import Meeting, MeetingInvitation
 from masterplan.models import Dimension
 
@@ -51,6 +52,12 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = _region_agencies(region)
+        if self.instance.pk:
+            # An SKPD deactivated after it was invited stays a choice here, so saving does not silently uninvite it.
+            invited_ids = self.instance.invitations.values("agency_id")
+            agencies = agency_choices(region=region, include_inactive=True).filter(
+                Q(is_active=True) | Q(pk__in=invited_ids)
+            )
         for name in ("invited", "head_required"):
             field = self.fields[name]
             field.queryset = agencies  # type: ignore[attr-defined]
@@ -91,7 +98,7 @@ class MeetingForm(forms.ModelForm):
 
 
 class MeetingUpdateForm(MeetingForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = version_field()
 
 
 class InvitationResponseForm(forms.Form):

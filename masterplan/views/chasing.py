@@ -45,7 +45,8 @@ def _chosen(request: HttpRequest, params: QueryDict) -> tuple[list[Agency], bool
 def _back(request: HttpRequest) -> str:
     """Where to go after sending: a safe `next`, else DKISP's dashboard when it exists, else the SKPD list."""
     wanted = request.POST.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(
+    # A path of this site only: `redirect()` would take a bare word ("abc") for a view's name and fail.
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted

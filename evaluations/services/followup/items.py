@@ -187,6 +187,8 @@ def item_update(*, item: FollowUpItem, by: Actor, expected_version: int, data: M
             kept = list(current.questions.exclude(pk__in=own.values("pk")))
             current.questions.set([*chosen, *kept])
             changes["questions"] = [old, new]
+    if not changes:
+        return _items().get(pk=item.pk)  # saved unchanged: no new version (no conflict for others), no history line
     current.version = F("version") + 1
     current.save()
     audit_record(

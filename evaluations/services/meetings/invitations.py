@@ -115,6 +115,8 @@ def invitation_respond(
         raise ValidationError(errors)
     if response == Response.DECLINED:
         name, position = "", ""
+    if (invitation.response, invitation.attendee_name, invitation.attendee_position) == (response, name, position):
+        return invitation  # the same answer saved again: nothing to write or to record
     before = {"response": invitation.response, "attendee": invitation.attendee_name}
     invitation.response = response
     invitation.attendee_name = name
@@ -123,11 +125,10 @@ def invitation_respond(
     invitation.responded_at = timezone.now()
     invitation.full_clean()
     invitation.save()
-    changes = {
-        "agency": invitation.agency.acronym,
-        "response": [before["response"], response],
-        "attendee": [before["attendee"], name],
-    }
+    changes: dict[str, object] = {"agency": invitation.agency.acronym}
+    for key, now in (("response", response), ("attendee", name)):
+        if before[key] != now:
+            changes[key] = [before[key], now]
     audit_record(
         actor=by, action=EvaluationAction.MEETING_RESPONDED, target=meeting, region=meeting.region, changes=changes
     )

@@ -3,7 +3,7 @@ SKPDs already invited are told)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,12 +24,16 @@ from evaluations.services.meetings.invitations import invitation_addresses
 
 
 def _clean_invitations(
-    cycle: EvaluationCycle, invitations: Sequence[tuple[Agency, bool]]
+    cycle: EvaluationCycle, invitations: Sequence[tuple[Agency, bool]], *, invited: Collection[int] = ()
 ) -> dict[int, tuple[Agency, bool]]:
+    """The invitations asked for; an SKPD deactivated since it was `invited` may stay, none may be added."""
     chosen = {agency.pk: (agency, bool(head)) for agency, head in invitations}
     if not chosen:
         raise ValidationError({"invited": [_("Invite at least one SKPD.")]})
-    if any(agency.region_id != cycle.region_id or not agency.is_active for agency, _head in chosen.values()):
+    if any(
+        agency.region_id != cycle.region_id or not (agency.is_active or agency.pk in invited)
+        for agency, _head in chosen.values()
+    ):
         raise ValidationError({"invited": [_("Only active SKPDs of this region can be invited.")]})
     return chosen
 
@@ -85,15 +89,17 @@ def meeting_update(
         raise VersionConflict(current)
     fields = {k: v for k, v in data.items() if k in MEETING_FIELDS}
     before = snapshot(current, fields.keys())
+    # Compared as values, not as their snapshots: the same moment typed in another time zone is no change.
+    changed = {name for name, value in fields.items() if getattr(current, name) != value}
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean()
     after = snapshot(current, fields.keys())
-    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    changes = {key: [before[key], after[key]] for key in after if key in changed}
     if invitations is not None:
         existing = {i.agency_id: i for i in current.invitations.select_related("agency")}
         old_labels = _labels({pk: (i.agency, i.head_required) for pk, i in existing.items()})
-        chosen = _clean_invitations(current.cycle, invitations)
+        chosen = _clean_invitations(current.cycle, invitations, invited=set(existing))
         current.invitations.exclude(agency_id__in=list(chosen)).delete()
         for pk, (agency, head) in chosen.items():
             invitation = existing.get(pk)
