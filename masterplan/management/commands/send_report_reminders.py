@@ -17,15 +17,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from common.commands import iso_date
 from masterplan.services.chasing import report_reminders_send
-
-
-def iso_date(value: str) -> dt.date:
-    # The evaluation command's twin: masterplan may not import evaluations (tests/test_layers.py).
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
