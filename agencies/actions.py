@@ -30,6 +30,8 @@ class AgencyAction(AuditAction):
     MEMBERSHIP_GRANTED = "membership.granted", _("Role granted")
     MEMBERSHIP_REACTIVATED = "membership.reactivated", _("Role reactivated")
     MEMBERSHIP_REVOKED = "membership.revoked", _("Role revoked")
+    NATIONAL_GRANTED = "national.granted", _("National programme role granted")
+    NATIONAL_REVOKED = "national.revoked", _("National programme role revoked")
 
 
 register_actions(AgencyAction)

@@ -22,7 +22,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from agencies.actions import AgencyAction
 from agencies.audit import AdminVerb, admin_action, audit_record, snapshot
-from agencies.models import Agency, AuditEvent, Membership, Region
+from agencies.models import Agency, AuditEvent, Membership, NationalStaff, Region
 from agencies.resources import AgencyResource, RegionResource
 from agencies.services import password_reset_send
 from common.admin.spreadsheet import SpreadsheetAdminMixin
@@ -154,6 +154,10 @@ class AgencyAdmin(AuditedImportExportAdmin):
     search_fields = ("acronym", "name", "region__name", "region__bps_code")
     autocomplete_fields = ("region", "predecessor")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Agency | None = None) -> tuple[str, ...]:
+        # An agency never moves to another region (Agency.clean says why).
+        return (*super().get_readonly_fields(request, obj), *(("region",) if obj else ()))
+
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
@@ -163,6 +167,19 @@ class MembershipAdmin(AuditedModelAdmin):
     list_select_related = ("user", "region", "agency")
     search_fields = ("user__username", "user__email", "agency__acronym", "agency__name", "region__name")
     autocomplete_fields = ("user", "region", "agency")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(NationalStaff)
+class NationalStaffAdmin(AuditedModelAdmin):
+    """Who reads the national view and assigns assessors across regions: national data, audited without a region."""
+
+    audit_region_path = None
+    list_display = ("user", "unit", "is_active", "created_at")
+    list_filter = ("is_active",)
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name", "unit")
+    autocomplete_fields = ("user",)
     readonly_fields = ("created_at",)
 
 

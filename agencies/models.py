@@ -113,6 +113,14 @@ class Agency(models.Model):
             raise ValidationError({"predecessor": _("An agency cannot be its own predecessor.")})
         if self.predecessor_id and self.predecessor.region_id != self.region_id:
             raise ValidationError({"predecessor": _("The predecessor must belong to the same region.")})
+        # An agency's programmes, reports, people and library belong to its region (the library even carries the
+        # region on each entry): a reorganisation across regions is a new agency there, never a move.
+        if self.pk and self.region_id:
+            stored = Agency.objects.filter(pk=self.pk).values_list("region_id", flat=True).first()
+            if stored is not None and stored != self.region_id:
+                raise ValidationError(
+                    {"region": _("An agency stays in its region: create a new agency in the other region instead.")}
+                )
 
 
 class Role(models.TextChoices):
@@ -177,6 +185,34 @@ class Membership(models.Model):
             raise ValidationError({"agency": _("Assessors are external and belong to no agency.")})
         if self.agency_id and self.region_id and self.agency.region_id != self.region_id:
             raise ValidationError({"agency": _("The agency must belong to the chosen region.")})
+
+
+class NationalStaff(models.Model):
+    """A person of the national programme (Kominfo / Ditjen Aptika) who compares every region's cycles side by
+    side and assigns assessors to them.
+
+    A row of its own, not a Role of Membership: a membership always belongs to one region, and every regional scope
+    (the policy's rules, the tenancy middleware, `who_may`) is built from memberships. A national person has no
+    membership through this row, so `visible()` still shows them no regional object and no rule had to change; the
+    national pages read aggregates behind their own gate (`agencies.gates.national_required`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_staff", verbose_name=_("user")
+    )
+    unit = models.CharField(
+        _("unit"), max_length=200, blank=True, help_text=_("E.g. Direktorat Tata Kelola Aptika, Ditjen Aptika.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("national programme staff")
+        verbose_name_plural = _("national programme staff")
+        ordering: ClassVar = ["user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {_('National programme staff')}"
 
 
 class AuditEvent(models.Model):

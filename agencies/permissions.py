@@ -16,14 +16,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from agencies.audit import AuditAction, AuditedRefusal, register_change_labels
-from agencies.models import AGENCY_ROLES, REGION_ROLES, Agency, Membership, Region, Role
+from agencies.models import AGENCY_ROLES, REGION_ROLES, Agency, Membership, NationalStaff, Region, Role
 
 M = TypeVar("M", bound=models.Model)
 User = AbstractBaseUser | AnonymousUser
@@ -77,13 +77,36 @@ def memberships_of(user: User) -> list[Membership]:
         return []
     cached = getattr(user, "_smartcity_memberships", None)
     if cached is None:
+        # Whether the user is also national staff comes with the same rows, so the navigation's question costs
+        # no page a query of its own (only a user without any membership is asked separately, in is_national).
+        national = NationalStaff.objects.filter(user=OuterRef("user"), is_active=True)
         cached = list(
             Membership.objects.filter(user=user, is_active=True, region__is_active=True)
+            .annotate(user_is_national=Exists(national))
             .select_related("region", "agency")
             .order_by("region__name", "role", "agency__name")
         )
         user._smartcity_memberships = cached  # type: ignore[union-attr]
+        if cached:
+            user._smartcity_national = cached[0].user_is_national  # type: ignore[union-attr]
     return cached
+
+
+def is_national(user: User) -> bool:
+    """Whether `user` is active national programme staff (agencies.models.NationalStaff), cached on the user."""
+    if not user.is_authenticated:
+        return False
+    memberships_of(user)
+    known = getattr(user, "_smartcity_national", None)
+    if known is None:
+        known = NationalStaff.objects.filter(user=user, is_active=True).exists()
+        user._smartcity_national = known  # type: ignore[union-attr]
+    return known
+
+
+def sees_national(user: User) -> bool:
+    """Whether the national pages (every region's aggregates) are open to `user`: national staff and superusers."""
+    return user.is_authenticated and (user.is_superuser or is_national(user))
 
 
 def roles_of(user: User, region: Region | None = None) -> set[str]:
@@ -194,6 +217,16 @@ def can_in_region(user: User, action: str, model: type[models.Model], region: Re
         return True
     allowed = rule_for(model).actions.get(action, frozenset())
     return bool(roles_of(user, region) & set(allowed))
+
+
+def can_anywhere(user: User, action: str, model: type[models.Model]) -> bool:
+    """Whether `user` may `action` objects of `model` in any of their regions (a queue across regions)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    allowed = rule_for(model).actions.get(action, frozenset())
+    return bool(roles_of(user) & set(allowed))
 
 
 class NotNow(PermissionDenied):

@@ -21,6 +21,7 @@ from import_export.widgets import ManyToManyWidget
 from agencies.actions import AgencyAction
 from agencies.audit import audit_record
 from agencies.models import Agency, Region
+from common.admin.export import CHUNK_SIZE as EXPORT_CHUNK_SIZE
 from common.admin.widgets import (
     BooleanWidget,
     CodeWidget,
@@ -41,6 +42,8 @@ class AuditedResource(ModelResource):
     """
 
     region_column: str | None = None
+    # The admin's export reads plain values, not objects (common.admin.export), when every column allows it.
+    stream_values = True
 
     class Meta:
         skip_unchanged = True
@@ -52,6 +55,17 @@ class AuditedResource(ModelResource):
         super().__init__(**kwargs)
         self._regions: dict[str, Region | None] = {}
         self._touched_regions: set[Region] = set()
+
+    def iter_queryset(self, queryset: Any) -> Iterator[Any]:
+        """The export's objects, read once through an iterator in chunks (prefetches done per chunk).
+
+        import-export pages a prefetching queryset with OFFSET instead, so the database sorts the whole table
+        again for every page and the time grows with the square of the rows.
+        """
+        if not isinstance(queryset, QuerySet):
+            yield from queryset
+            return
+        yield from queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
 
     def region_by_code(self, code: str) -> Region | None:
         if code not in self._regions:
@@ -202,21 +216,37 @@ class AgencyResource(AuditedResource):
     def filter_export(self, queryset: QuerySet[Agency], **kwargs: Any) -> QuerySet[Agency]:
         return super().filter_export(queryset, **kwargs).select_related("region", "predecessor")
 
-    def iter_queryset(self, queryset: QuerySet[Agency]) -> Iterator[Agency]:
-        # Predecessors first: a file imported into an empty deployment resolves each row's predecessor
-        # from a row that came before it.
-        agencies = list(super().iter_queryset(queryset))
-        by_pk = {agency.pk: agency for agency in agencies}
-        emitted: set[int] = set()
+    stream_values = False  # the order below needs the objects
 
-        def visit(agency: Agency) -> Iterator[Agency]:
-            if agency.pk in emitted:  # also ends a (faulty) predecessor cycle
-                return
-            emitted.add(agency.pk)
-            parent = by_pk.get(agency.predecessor_id)
-            if parent is not None:
-                yield from visit(parent)
-            yield agency
+    def iter_queryset(self, queryset: Any) -> Iterator[Agency]:
+        # Predecessors first: a file imported into an empty deployment resolves each row's predecessor from a row
+        # that came before it. A predecessor is in its successor's region (Agency.clean), so the agencies are read
+        # region by region and only one region's are held at a time.
+        if not isinstance(queryset, QuerySet):
+            yield from _predecessors_first(list(queryset))
+            return
+        ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+        batch: list[Agency] = []
+        for agency in super().iter_queryset(queryset.order_by("region_id", *ordering)):
+            if batch and agency.region_id != batch[-1].region_id:
+                yield from _predecessors_first(batch)
+                batch = []
+            batch.append(agency)
+        yield from _predecessors_first(batch)
 
-        for agency in agencies:
-            yield from visit(agency)
+
+def _predecessors_first(agencies: list[Agency]) -> Iterator[Agency]:
+    by_pk = {agency.pk: agency for agency in agencies}
+    emitted: set[int] = set()
+
+    def visit(agency: Agency) -> Iterator[Agency]:
+        if agency.pk in emitted:  # also ends a (faulty) predecessor cycle
+            return
+        emitted.add(agency.pk)
+        parent = by_pk.get(agency.predecessor_id)
+        if parent is not None:
+            yield from visit(parent)
+        yield agency
+
+    for agency in agencies:
+        yield from visit(agency)

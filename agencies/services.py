@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from agencies.actions import AgencyAction
 from agencies.audit import apply_changes, audit_record, snapshot
-from agencies.models import Agency, AuditEvent, Membership, Region
+from agencies.models import Agency, AuditEvent, Membership, NationalStaff, Region
 from agencies.tasks import deliver_password_reset
 
 AGENCY_FIELDS = ("name", "acronym", "kind", "email", "phone", "is_active", "predecessor")
@@ -87,6 +87,30 @@ def membership_revoke(*, by: AbstractBaseUser | None, membership: Membership) ->
         membership.is_active = False
         membership.save(update_fields=["is_active"])
         audit_record(actor=by, action=AgencyAction.MEMBERSHIP_REVOKED, target=membership, region=membership.region)
+
+
+@transaction.atomic
+def national_staff_grant(*, by: AbstractBaseUser | None, user: AbstractBaseUser, unit: str = "") -> NationalStaff:
+    """Make `user` national programme staff (idempotent: an inactive row is reactivated, not duplicated)."""
+    staff = NationalStaff.objects.select_for_update().filter(user=user).first()
+    if staff is None:
+        staff = NationalStaff(user=user, unit=unit)
+        staff.full_clean()
+        staff.save()
+        audit_record(actor=by, action=AgencyAction.NATIONAL_GRANTED, target=staff, changes=snapshot(staff, ["unit"]))
+    elif not staff.is_active:
+        staff.is_active = True
+        staff.save(update_fields=["is_active"])
+        audit_record(actor=by, action=AgencyAction.NATIONAL_GRANTED, target=staff, changes={"is_active": [False, True]})
+    return staff
+
+
+@transaction.atomic
+def national_staff_revoke(*, by: AbstractBaseUser | None, staff: NationalStaff) -> None:
+    if staff.is_active:
+        staff.is_active = False
+        staff.save(update_fields=["is_active"])
+        audit_record(actor=by, action=AgencyAction.NATIONAL_REVOKED, target=staff, changes={"is_active": [True, False]})
 
 
 # --- Accounts: password reset and change. -------------------------------------------------------------------

@@ -80,6 +80,7 @@ def build_fixture() -> Fixture:
         evidence = Evidence.objects.bulk_create(
             Evidence(
                 agency=agency,
+                region_id=agency.region_id,
                 title=f"Bukti {agency.acronym} {n}",
                 kind="minutes",
                 stored_file=blob,

@@ -22,14 +22,15 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any
 
 import openpyxl
 import tablib
 from django.core.files import File
 from import_export.formats import base_formats
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 from common.spreadsheet_guard.limits import MB, ImportLimits
 from common.spreadsheet_guard.tables import StoredUpload, Table, as_upload, read_table
@@ -126,22 +127,70 @@ def _xlsx_untext(value: Any) -> Any:
     return value
 
 
-def write_xlsx(headers: list[str], rows: list[list[Any]], title: str = "Data") -> bytes:
-    """An xlsx workbook in which every text cell is typed as text (never as a formula)."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for row in rows:
-        sheet.append([xlsx_text(v) if isinstance(v, str) else v for v in row])
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """One value for a write-only row: text escaped and typed as text, everything else as openpyxl types it."""
+    if not isinstance(value, str):
+        return value
+    text = xlsx_text(value)
+    # openpyxl types the rest of text as text itself; these it would store as a live formula or an error value.
+    if text.startswith("=") or text in ERROR_CODES:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+def write_xlsx_rows(out: IO[bytes], headers: Sequence[Any], rows: Iterable[Sequence[Any]], title: str = "Data") -> int:
+    """Write a one-sheet workbook to `out` as the rows come (openpyxl write-only mode); returns the rows written.
+
+    Memory stays flat whatever the number of rows: openpyxl writes each row to a temporary file at once, and
+    only the table of distinct texts (shared strings) stays in memory.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
+    sheet.append([_xlsx_value(sheet, str(header)) for header in headers])
+    written = 0
+    for row in rows:
+        sheet.append([_xlsx_value(sheet, value) for value in row])
+        written += 1
     workbook.save(out)
+    return written
+
+
+def write_xlsx(headers: list[str], rows: Iterable[Sequence[Any]], title: str = "Data") -> bytes:
+    """An xlsx workbook in which every text cell is typed as text (never as a formula), as bytes."""
+    out = io.BytesIO()
+    write_xlsx_rows(out, headers, rows, title)
     return out.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    return "" if value is None else neutralise_text(value if isinstance(value, str) else str(value))
+
+
+# A streamed CSV leaves in pieces of about this size: big enough that the pieces cost nothing, small enough to
+# keep memory flat.
+CSV_PIECE_CHARS = 64 * 1024
+
+
+def csv_pieces(
+    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, delimiter: str = ",", bom: bool = False
+) -> Iterator[str]:
+    """A CSV, every field quoted and formula-safe (`neutralise_text`), in pieces as the rows come."""
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    # Every field quoted, numbers too: a spreadsheet then never splits a value at a separator inside it.
+    writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_ALL)
+    writer.writerow([_csv_cell(header) for header in headers])
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+        if out.tell() >= CSV_PIECE_CHARS:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 # What an admin import reads at most, chosen from what the admin's tables hold and what importing them costs.
@@ -195,14 +244,10 @@ class SafeXLSX(base_formats.XLSX):
 class SafeCSV(base_formats.CSV):
     DELIMITER = ","
 
+    BOM = False
+
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
-        out = io.StringIO()
-        # Every field quoted, numbers too: a spreadsheet then never splits a value at a separator inside it.
-        writer = csv.writer(out, delimiter=self.DELIMITER, quoting=csv.QUOTE_ALL)
-        writer.writerow([neutralise_text(h) for h in dataset.headers or []])
-        for row in dataset:
-            writer.writerow(["" if v is None else neutralise_text(v if isinstance(v, str) else str(v)) for v in row])
-        return out.getvalue()
+        return "".join(csv_pieces(dataset.headers or [], dataset, delimiter=self.DELIMITER, bom=self.BOM))
 
     limits = ADMIN_IMPORT_LIMITS
 
@@ -228,9 +273,7 @@ class SafeSemicolonCSV(SafeCSV):
     intact, where the comma is the decimal separator (Indonesian regional settings)."""
 
     DELIMITER = ";"  # read back as the comma CSV is, with this separator (utf-8-sig drops the mark)
+    BOM = True
 
     def get_title(self) -> str:
         return "csv (;)"
-
-    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
-        return "\ufeff" + super().export_data(dataset, **kwargs)

@@ -24,10 +24,10 @@ django.setup()
 from django.urls import reverse  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from agencies.models import Agency  # noqa: E402
+from agencies.models import Agency, Membership, Region, Role  # noqa: E402
 from evaluations.models import EvaluationCycle, Meeting, Package  # noqa: E402
 from evaluations.selectors.whatif import MAX_SCORE, best_gains, whatif_questions  # noqa: E402
-from masterplan.models import Programme  # noqa: E402
+from masterplan.models import Programme, ProgressReport  # noqa: E402
 
 PASSWORD = "banjar2026"  # noqa: S105  (the demo password printed by `make run`)
 OUT = ROOT / "docs" / "screenshots"
@@ -71,12 +71,25 @@ def pdf_pages(pdf: Path, pages: dict[int, str]) -> None:
 
 
 def main(base: str) -> None:
-    cycle_2023 = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
-    cycle_2023_ii = EvaluationCycle.objects.get(year=2023, stage="Tahap II")
-    cycle_2024 = EvaluationCycle.objects.get(year=2024)
+    banjar = Region.objects.get(bps_code="6303")
+    cycle_2023 = EvaluationCycle.objects.get(region=banjar, year=2023, stage="Tahap I")
+    cycle_2023_ii = EvaluationCycle.objects.get(region=banjar, year=2023, stage="Tahap II")
+    cycle_2024 = EvaluationCycle.objects.get(region=banjar, year=2024)
+    # A report its SKPD can still edit, and an operator of that SKPD, for the evidence picker.
+    editable = Membership.objects.filter(
+        role=Role.OPERATOR,
+        region=banjar,
+        agency__reports__status__in=ProgressReport.EDITABLE,
+    ).select_related("user", "agency")
+    editor = editable.order_by("agency__acronym").first()
+    report = (
+        ProgressReport.objects.filter(agency=editor.agency, status__in=ProgressReport.EDITABLE).order_by("pk").first()
+        if editor
+        else None
+    )
     mpp = Programme.objects.filter(name__icontains="Barokah").order_by("pk").first()
     meeting = Meeting.objects.filter(status=Meeting.Status.HELD).order_by("-starts_at").first()
-    dpmptsp = Agency.objects.get(acronym="DPMPTSP")
+    dpmptsp = Agency.objects.get(region=banjar, acronym="DPMPTSP")
     whatif = reverse("evaluations:whatif", args=[cycle_2023.pk]) + whatif_query(cycle_2023)  # before Playwright's loop
     package = Package.objects.filter(cycle=cycle_2023, status=Package.Status.DONE).order_by("-pk").first()
     with sync_playwright() as playwright:
@@ -103,11 +116,20 @@ def main(base: str) -> None:
             pdf_pages(Path(package.pdf.path), {1: "package-pdf-cover", 3: "package-pdf-summary"})
         log_in(page, base, "op.dpmptsp")
         shoot(page, base, reverse("masterplan:my_reports"), "my-reports")
+        if editor is not None and report is not None:
+            log_in(page, base, editor.user.username)
+            shoot(
+                page, base, reverse("masterplan:report_edit", args=[report.pk]) + "#evidence-picker", "evidence-picker"
+            )
         log_in(page, base, "op.dinkes")  # the SKPD whose window DKISP extended in the demo
         shoot(page, base, reverse("home"), "skpd-dashboard")  # an SKPD's home is its dashboard
         shoot(page, base, reverse("evaluations:my_questions"), "my-questionnaire")
         log_in(page, base, "asesor")
         shoot(page, base, reverse("evaluations:assessment", args=[cycle_2023_ii.pk]), "assessment-provisional")
+        shoot(page, base, reverse("evaluations:assessment_list"), "assessor-queue")  # cycles in two regions
+        log_in(page, base, "nasional")
+        shoot(page, base, reverse("evaluations:national") + "?year=2023", "national")
+        shoot(page, base, reverse("evaluations:national_region", args=[banjar.pk]) + "?year=2023", "national-region")
         browser.close()
 
 

@@ -7,6 +7,7 @@ from evaluations.views import (
     assessment,
     cycles,
     dashboard,
+    national,
     packages,
     questionnaire,
     results,
@@ -73,6 +74,10 @@ urlpatterns = [
     path("jawaban/<int:pk>/ajukan/", answers.answer_submit, name="answer_submit"),
     path("jawaban/<int:pk>/verifikasi/", answers.answer_verify, name="answer_verify"),
     path("jawaban/<int:pk>/kembalikan/", answers.answer_return, name="answer_return"),
+    # The national view for programme staff: every region side by side, one region against the distribution.
+    path("nasional/", national.national_overview, name="national"),
+    path("nasional/wilayah/<int:pk>/", national.national_region, name="national_region"),
+    path("nasional/siklus/<int:pk>/asesor/", national.national_assessors, name="national_assessors"),
     path("penilaian/", assessment.assessment_list, name="assessment_list"),
     path("penilaian/<int:pk>/", assessment.assessment_overview, name="assessment"),
     path("penilaian/<int:pk>/dimensi/<slug:code>/", assessment.assessment_dimension, name="assessment_dimension"),

@@ -5,7 +5,7 @@ The tables keep the names they had when the library lived in `masterplan` (migra
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency
+from agencies.models import Agency, Region
 
 
 def stored_file_path(instance: StoredFile, filename: str) -> str:
@@ -65,6 +65,13 @@ class Evidence(models.Model):
         OTHER = "other", _("Other")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("agency"))
+    # The agency's region, copied when the entry is made (an agency never changes region): DKISP's library of the
+    # whole region is then read a page at a time from one index, newest first. Through the agency, PostgreSQL
+    # had to gather and sort every entry of the region's 60 SKPDs, which grew with the country
+    # (bench/README.md, "National scale").
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name=_("region")
+    )
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     document_number = models.CharField(_("document number"), max_length=120, blank=True)
@@ -88,10 +95,21 @@ class Evidence(models.Model):
             # The same bytes appear once per library; a second upload points the user at the first.
             models.UniqueConstraint(fields=["agency", "stored_file"], name="evidence_file_once_per_agency"),
         ]
-        indexes: ClassVar = [models.Index(fields=["agency", "kind"], name="evidence_agency_kind_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["agency", "kind"], name="evidence_agency_kind_idx"),
+            # The library's order, newest first: an SKPD's own library and the region's are read a page at a time
+            # from these instead of sorting every entry (bench/README.md, "Query plans").
+            models.Index(fields=["agency", "-created_at", "-id"], name="evidence_agency_newest_idx"),
+            models.Index(fields=["region", "-created_at", "-id"], name="evidence_region_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.region_id is None and self.agency_id is not None:
+            self.region_id = Agency.objects.values_list("region_id", flat=True).get(pk=self.agency_id)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("evidence:detail", args=[self.pk])

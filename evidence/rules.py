@@ -17,7 +17,7 @@ READERS = frozenset({Role.OPERATOR, Role.HEAD, Role.COORDINATOR})
 register(
     Evidence,
     Rule(
-        region="agency__region",
+        region="region",
         agencies=("agency",),
         actions={VIEW: READERS, CREATE: SKPD_STAFF, CHANGE: SKPD_STAFF, DELETE: SKPD_STAFF},
     ),

@@ -2,42 +2,70 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import add
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from agencies.models import Agency, Region
 from agencies.permissions import User, visible
-from common.queries import related_count
 from evidence import registry
 from evidence.models import Evidence
 
 
-def _use_count() -> Any:
-    """How many registered links (report, answer, …) cite the row: one correlated count per link model."""
-    counts = [related_count(link.model, link.evidence_field) for link in registry.registered()]
-    return reduce(add, counts) if counts else Value(0)
-
-
 def evidence_library(*, user: User, region: Region) -> QuerySet[Evidence]:
-    """Library entries the user may see, with their file and how many reports and answers use them."""
+    """Library entries the user may see, newest first, with their file; paginate, then `with_use_counts`.
+
+    No use count is annotated here, so the database reads the page from an index and stops at LIMIT instead of
+    joining and sorting every entry of the region (bench/README.md, "Query plans": 6.9 → 0.2 ms at 4,590).
+    """
     return (
-        visible(user, Evidence.objects.filter(agency__region=region))
+        visible(user, Evidence.objects.filter(region=region))
         .select_related("stored_file", "agency")
-        .annotate(use_count=_use_count())
         .order_by("-created_at", "-pk")
     )
 
 
-def agency_library(agency: Agency) -> QuerySet[Evidence]:
-    """One agency's entries, for the evidence choices of its report and answer forms."""
-    return Evidence.objects.filter(agency=agency).select_related("stored_file").order_by("title")
+def with_use_counts(entries: Iterable[Evidence]) -> list[Evidence]:
+    """The entries with `use_count` set: how many registered links (report, answer, …) cite each.
+
+    One grouped query per registered link model over the given entries' ids only, so a page of 25 costs the
+    same whatever the size of the library.
+    """
+    rows = list(entries)
+    ids = [row.pk for row in rows]
+    counts: Counter[int] = Counter()
+    if ids:
+        for link in registry.registered():
+            field = link.evidence_field
+            per_entry = (
+                link.model._default_manager.filter(**{f"{field}__in": ids})
+                .order_by()
+                .values_list(field)
+                .annotate(n=Count("pk"))
+            )
+            counts.update(dict(per_entry))
+    for row in rows:
+        row.use_count = counts[row.pk]  # type: ignore[attr-defined]
+    return rows
+
+
+def attachable_evidence(*, user: User, agency: Agency) -> QuerySet[Evidence]:
+    """What the user may attach to a report, answer or task of `agency`: that agency's library as the one policy
+    lets the user see it. The evidence picker offers it and the evidence field accepts nothing else."""
+    return visible(user, Evidence.objects.filter(agency=agency)).select_related("stored_file").order_by("title", "pk")
+
+
+def evidence_picker_results(
+    library: QuerySet[Evidence], *, q: str = "", kind: str = "", exclude: Iterable[int] = ()
+) -> QuerySet[Evidence]:
+    """The entries of `library` the picker lists under its search: matching `q` (title, number, issuer, file
+    name) and `kind`, without those already chosen, newest first (what was just uploaded is what is looked for)."""
+    return filter_library(library.exclude(pk__in=list(exclude)), q=q, kind=kind).order_by("-created_at", "-pk")
 
 
 def filter_library(

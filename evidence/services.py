@@ -72,7 +72,12 @@ def evidence_upload(
     fields = {k: v for k, v in (data or {}).items() if k in EVIDENCE_FIELDS}
     fields["title"] = (fields.get("title") or "").strip() or inspected.original_name.rsplit(".", 1)[0]
     evidence = Evidence(
-        agency=agency, stored_file=stored, original_name=inspected.original_name, uploaded_by=by, **fields
+        agency=agency,
+        region_id=agency.region_id,
+        stored_file=stored,
+        original_name=inspected.original_name,
+        uploaded_by=by,
+        **fields,
     )
     evidence.full_clean()
     evidence.save()

@@ -21,7 +21,7 @@ from common.pagination import paginate
 from evidence.downloads import evidence_file_response
 from evidence.forms import EvidenceMetadataForm, EvidenceUploadForm
 from evidence.models import Evidence
-from evidence.selectors import evidence_library, evidence_uses, filter_library
+from evidence.selectors import evidence_library, evidence_uses, filter_library, with_use_counts
 from evidence.services import already_stored, evidence_delete, evidence_update, evidence_upload
 
 PAGE_SIZE = 25
@@ -47,6 +47,7 @@ def library(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in Evidence.Kind.values else ""
     entries = filter_library(entries, q=q, kind=kind, validity=validity)
     page, query = paginate(request, entries, PAGE_SIZE)
+    page.object_list = with_use_counts(page.object_list)  # counted for the page's rows only
     return render(
         request,
         "evidence/library.html",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from agencies.models import Role
+from agencies.permissions import sees_national
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -26,4 +27,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_agencies": [m.agency for m in here if m.agency is not None and m.role in (Role.OPERATOR, Role.HEAD)],
         "is_coordinator": Role.COORDINATOR in roles or bool(user and user.is_superuser),
         "is_assessor": Role.ASSESSOR in roles,
+        # National programme staff (and administrators) reach the national view; asked without a query of its own.
+        "is_national": bool(user and sees_national(user)),
     }

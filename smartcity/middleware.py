@@ -17,9 +17,9 @@ from django.utils.translation import gettext
 from agencies.audit import client_ip
 from agencies.models import Region
 from agencies.permissions import NotNow, memberships_of
+from agencies.tenancy import SESSION_REGION_KEY
 from common.client_ip import client_address
 
-SESSION_REGION_KEY = "smartcity_region_id"
 ADMIN_PREFIX = "/admin/"
 
 

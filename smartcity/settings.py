@@ -232,6 +232,8 @@ MAX_IMAGE_PIXELS = 40_000_000
 # --- Forms.
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's renderer, with inputs and selects written in Python (the same markup, a tenth of the time).
+FORM_RENDERER = "common.form_renderer.FormRenderer"
 
 # --- Import/export: the admins offer only the formula-safe formats (common.admin).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -282,6 +284,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Smart City Banjar <smartcity
 # --- Security. Production defaults are strict; each can be relaxed through the environment.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
+# Load balancers and monitors probe gunicorn directly over plain HTTP; a redirect would read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)

@@ -12,14 +12,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import AGENCY_ROLES, Role
-from agencies.permissions import roles_of
+from agencies.permissions import is_national, roles_of
 from smartcity.middleware import SESSION_REGION_KEY
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to where their work starts: SKPD staff to their SKPD's dashboard, assessors to the
-    submissions they assess, DKISP to its dashboard."""
+    submissions they assess, DKISP to its dashboard, national programme staff to every region side by side."""
+    if is_national(request.user):
+        return redirect("evaluations:national")
     roles = roles_of(request.user, request.region)
     if roles and roles <= AGENCY_ROLES:
         return redirect("evaluations:skpd_dashboard")  # what their SKPD owes, with the deadlines

@@ -146,6 +146,16 @@ def world(db: None) -> World:
     )
 
 
+@pytest.fixture
+def national(world: World) -> AbstractBaseUser:
+    """National programme staff (Kominfo / Ditjen Aptika): no role in any region, the national view's reader."""
+    from agencies.services import national_staff_grant
+
+    user = make_user("national")
+    national_staff_grant(by=None, user=user, unit="Direktorat Tata Kelola Aptika")
+    return user
+
+
 def client_for(user: AbstractBaseUser | None) -> Client:
     client = Client()
     if user is not None:

@@ -542,7 +542,7 @@ def test_the_admin_exports_xlsx(world: World, admin: Client) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == SafeXLSX.CONTENT_TYPE
     assert response["Content-Disposition"].endswith('.xlsx"')
-    dataset = read(SafeXLSX, response.content)
+    dataset = read(SafeXLSX, response.getvalue())
     assert sorted(dataset["code"]) == ["GOV-01", "LIV-01", "SOC-01"]
     assert set(dataset["start_year"]) == {2021}  # typed numbers, not text
 

@@ -186,7 +186,7 @@ def test_the_admin_offers_the_semicolon_csv_and_it_imports_back_unchanged(
 
     assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
     assert exported["Content-Disposition"].endswith('.csv"')
-    data = exported.content
+    data = exported.getvalue()
     assert data.startswith("\ufeff".encode())
     assert [cell for cell in cells(data.decode(), ",") + cells(data.decode(), ";") if live_formula(cell)] == []
 

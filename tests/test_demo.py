@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from agencies.models import Agency, AuditEvent, Membership, Region, Role
+from agencies.models import Agency, AuditEvent, Membership, NationalStaff, Region, Role
 from common.uploads import inspect_upload
 from evaluations.models import (
     Answer,
@@ -60,6 +60,7 @@ from masterplan.selectors.chasing import late_agencies
 from masterplan.selectors.reports import SlotState, report_slots
 from smartcity.demo import files, loader, people, stories
 from smartcity.demo import followup as demo_followup
+from smartcity.demo import kediri as demo_kediri
 from smartcity.demo import programmes as demo_programmes
 from smartcity.demo import questions as demo_questions
 from smartcity.demo.loader import plan as plan_loader
@@ -93,6 +94,7 @@ COUNTED: tuple[type[models.Model], ...] = (
     get_user_model(),
 )
 Status = ProgressReport.Status
+BANJAR = "6303"  # the demo's main region (Kota Kediri, 3571, has a 2023 Tahap I cycle of its own)
 
 
 def row_counts() -> dict[str, int]:
@@ -149,17 +151,19 @@ class TestTheLoadedDemo:
         settings.MEDIA_ROOT = demo_media  # where the class's load stored the evidence files
 
     def test_it_creates_what_it_promises(self, loaded: dict[str, int]) -> None:
-        assert loaded["regions"] == 1
-        assert loaded["agencies"] == len(people.AGENCIES) == Agency.objects.count()
-        assert loaded["users"] == len(people.USERS)
+        # Banjar, and Kota Kediri: a second, small region with one cycle of its own six questions.
+        assert loaded["regions"] == 2
+        assert loaded["agencies"] == len(people.AGENCIES) + len(demo_kediri.AGENCIES) == Agency.objects.count()
+        assert loaded["users"] == len(people.USERS) + len(demo_kediri.USERS)
         assert loaded["masterplans"] == 1
         assert loaded["programmes"] == len(demo_programmes.PROGRAMMES) == Programme.objects.count()
         assert loaded["indicators"] == Indicator.objects.count()
         assert loaded["updated"] == 0
-        assert loaded["cycles"] == EvaluationCycle.objects.count() == 3
-        assert loaded["questionnaires"] == Questionnaire.objects.count() == 1
-        assert loaded["questions"] == Question.objects.count() == len(demo_questions.QUESTIONS)
-        assert loaded["answers"] == Answer.objects.count() == 3 * len(demo_questions.QUESTIONS)
+        assert loaded["cycles"] == EvaluationCycle.objects.count() == 3 + 1
+        assert loaded["questionnaires"] == Questionnaire.objects.count() == 1 + 1
+        kediri_questions = len(demo_kediri.QUESTIONS)
+        assert loaded["questions"] == Question.objects.count() == len(demo_questions.QUESTIONS) + kediri_questions
+        assert loaded["answers"] == Answer.objects.count() == 3 * len(demo_questions.QUESTIONS) + kediri_questions
         assert loaded["scores"] == Score.objects.count()
         assert loaded["notes"] == AssessmentNote.objects.count()
         region = Region.objects.get(bps_code="6303")
@@ -290,10 +294,36 @@ class TestTheLoadedDemo:
             "asesor": (Role.ASSESSOR, None),
         }
         for username, (role, acronym) in expected.items():
-            membership = Membership.objects.select_related("agency").get(user=users[username])
+            # Banjar's roles: the assessor also assesses Kota Kediri (test_the_second_region_…).
+            membership = Membership.objects.select_related("agency").get(user=users[username], region__bps_code="6303")
             assert membership.role == role
             assert (membership.agency.acronym if membership.agency else None) == acronym
             assert not users[username].is_staff
+
+    def test_the_second_region_and_the_national_staff_make_the_national_view(self, loaded: dict[str, int]) -> None:
+        users = {u.username: u for u in get_user_model().objects.all()}
+        national = users["nasional"]
+        assert NationalStaff.objects.get(user=national).is_active and not national.is_superuser
+        assert not national.memberships.exists()  # no region of its own: the national view only
+        kediri = Region.objects.get(bps_code="3571")
+        cycle = EvaluationCycle.objects.get(region=kediri)
+        assert cycle.is_locked and list(cycle.assessors.all()) == [users["asesor"]]
+        # The national staff sent Banjar's assessor there: his Kediri role came with it, both audited as theirs.
+        assert set(Membership.objects.filter(user=users["asesor"]).values_list("region__bps_code", flat=True)) == {
+            "6303",
+            "3571",
+        }
+        sent = AuditEvent.objects.get(action="cycle.assessors", target_id=str(cycle.pk))
+        assert sent.actor == national
+        assert cycle_indices(cycle).complete
+        client = Client()
+        client.force_login(national)
+        page = client.get(reverse("evaluations:national"), {"year": 2023})
+        assert page.status_code == 200
+        assert {row.region.name for row in page.context["rows"] if row.cycle} == {"Kabupaten Banjar", "Kota Kediri"}
+        client.force_login(users["asesor"])
+        queue = client.get(reverse("evaluations:assessment_list"))
+        assert {c.region.name for c in queue.context["cycles"]} == {"Kabupaten Banjar", "Kota Kediri"}
 
     def test_demo_logins_prints_every_demo_username(self, loaded: dict[str, int]) -> None:
         out = StringIO()
@@ -301,7 +331,7 @@ class TestTheLoadedDemo:
         call_command("demo_logins", stdout=out)
 
         text = out.getvalue()
-        for username in ("admin", "dkisp", "op.dpmptsp", "op.dinkes", "kepala.dpmptsp", "asesor"):
+        for username in ("admin", "dkisp", "op.dpmptsp", "op.dinkes", "kepala.dpmptsp", "asesor", "nasional"):
             assert username in text
         assert people.DEMO_PASSWORD in text
         assert "(not loaded)" not in text
@@ -450,7 +480,7 @@ class TestTheLoadedDemo:
     # --- Evaluation --------------------------------------------------------------------------------------
 
     def test_the_questionnaire_covers_every_dimension_lens_and_kind(self, loaded: dict[str, int]) -> None:
-        questions = list(Questionnaire.objects.get().questions.all())
+        questions = list(Questionnaire.objects.get(region__bps_code=BANJAR).questions.all())
 
         assert 40 <= len(questions) <= 60
         assert {q.dimension.code for q in questions} == {d.code for d in Dimension.objects.all()}
@@ -464,7 +494,7 @@ class TestTheLoadedDemo:
         assert "Dewan Smart City dan Tim Pelaksana" in texts["SG-02"]
 
     def test_the_2023_cycle_is_answered_verified_locked_and_assessed(self, loaded: dict[str, int]) -> None:
-        cycle = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
+        cycle = EvaluationCycle.objects.get(region__bps_code=BANJAR, year=2023, stage="Tahap I")
         questions = Question.objects.filter(questionnaire=cycle.questionnaire)
 
         assert cycle.is_locked
@@ -485,7 +515,7 @@ class TestTheLoadedDemo:
         assert Decimal(3) <= indices.final <= Decimal("3.6")
 
     def test_the_2023_assessment_has_notes_per_dimension_and_overall(self, loaded: dict[str, int]) -> None:
-        cycle = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
+        cycle = EvaluationCycle.objects.get(region__bps_code=BANJAR, year=2023, stage="Tahap I")
         notes = list(cycle.notes.all())
 
         assert len(notes) == Dimension.objects.count() + 1
@@ -509,7 +539,7 @@ class TestTheLoadedDemo:
         assert answer.evidence.count() >= 2  # the notulen came with the second submission
 
     def test_the_2024_cycle_is_carried_forward_and_about_half_done(self, loaded: dict[str, int]) -> None:
-        cycle = EvaluationCycle.objects.get(year=2024, stage="Tahap I")
+        cycle = EvaluationCycle.objects.get(region__bps_code=BANJAR, year=2024, stage="Tahap I")
         answers = Answer.objects.filter(cycle=cycle)
         statuses = {status: answers.filter(status=status).count() for status in Answer.Status.values}
 
@@ -528,8 +558,8 @@ class TestTheLoadedDemo:
         assert not cycle.scores.exists()
 
     def test_2023_tahap_ii_is_locked_with_a_reason_and_half_scored(self, loaded: dict[str, int]) -> None:
-        cycle = EvaluationCycle.objects.get(year=2023, stage="Tahap II")
-        first = EvaluationCycle.objects.get(year=2023, stage="Tahap I")
+        cycle = EvaluationCycle.objects.get(region__bps_code=BANJAR, year=2023, stage="Tahap II")
+        first = EvaluationCycle.objects.get(region__bps_code=BANJAR, year=2023, stage="Tahap I")
         answers = Answer.objects.filter(cycle=cycle)
 
         assert cycle.is_locked and cycle.previous == first
@@ -585,7 +615,9 @@ class TestTheLoadedDemo:
         assert answered.count() == 3
 
     def test_open_2023_items_reach_the_2024_readiness_check_and_its_assessors(self, loaded: dict[str, int]) -> None:
-        second = EvaluationCycle.objects.get(year=demo_questions.CYCLE_2024.year, stage=demo_questions.CYCLE_2024.stage)
+        second = EvaluationCycle.objects.get(
+            region__bps_code=BANJAR, year=demo_questions.CYCLE_2024.year, stage=demo_questions.CYCLE_2024.stage
+        )
         still_open = open_items_for_cycle(second)
         assert len(still_open) >= 4
         assert {code for entry in still_open for code in entry.codes} >= {"SE-05", "SS-03", "SEN-03"}
@@ -600,7 +632,7 @@ class TestTheLoadedDemo:
         )
 
     def test_the_2023_recommendations_are_followed_up_in_every_state(self, loaded: dict[str, int]) -> None:
-        first = EvaluationCycle.objects.get(year=2023, stage=demo_questions.CYCLE_2023.stage)
+        first = EvaluationCycle.objects.get(region__bps_code=BANJAR, year=2023, stage=demo_questions.CYCLE_2023.stage)
         items = FollowUpItem.objects.filter(cycle=first)
 
         assert set(items.values_list("status", flat=True)) == set(FollowUpItem.Status.values)
@@ -731,9 +763,9 @@ def test_load_demo_prints_a_one_line_summary(db: None) -> None:
     call_command("load_demo", stdout=second)
 
     assert first.getvalue().count("\n") == 1
-    assert "created 1 region" in first.getvalue()
+    assert "created 2 regions" in first.getvalue()  # Banjar and the small second region, Kota Kediri
     assert "programmes" in first.getvalue()
-    assert "3 evaluation cycles" in first.getvalue()
+    assert "4 evaluation cycles" in first.getvalue()
     assert "already up to date" in second.getvalue()
 
 

@@ -177,7 +177,7 @@ def test_the_template_and_export_download_as_xlsx(evaluation) -> None:
     for response in (template, export):
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         assert response["Content-Disposition"].startswith("attachment;")
-    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.getvalue())).worksheets[0]
     assert [c.value for c in sheet[1]] == COLUMNS and sheet.max_row == 4
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agencies.models import AuditEvent
+from agencies.models import Agency, AuditEvent
 from evidence.models import Evidence, StoredFile
 from masterplan.models import ProgressReport
 from tests.conftest import PDF_BYTES, World, client_for, make_evidence
@@ -179,3 +182,23 @@ def test_evidence_of_another_agency_cannot_be_attached(world: World) -> None:
     response = client_for(world.operator_a).post(reverse("masterplan:report_edit", args=[world.report_a.pk]), data)
     assert response.status_code == 200 and "evidence" in response.context["form"].errors
     assert list(ProgressReport.objects.get(pk=world.report_a.pk).evidence.all()) == [world.evidence_a]
+
+
+def test_a_library_entry_carries_its_agencys_region_and_an_agency_never_changes_region(world: World) -> None:
+    entry = make_evidence(world.agency_a, world.operator_a)
+    assert entry.region_id == world.region.pk
+    # The region's library is read by the entry's own region (one index), and holds nothing of another region.
+    other = make_evidence(world.other_agency, world.outsider, "Lain.pdf", PDF_BYTES.replace(b"1.4", b"1.6"))
+    assert other.region_id == world.other_region.pk
+    library = client_for(world.coordinator).get(reverse("evidence:library"))
+    assert entry in library.context["page"].object_list
+    assert other not in library.context["page"].object_list
+
+    moved = Agency.objects.get(pk=world.agency_a.pk)
+    moved.region = world.other_region
+    with pytest.raises(ValidationError) as refused:
+        moved.full_clean()
+    assert "region" in refused.value.message_dict
+    root = get_user_model().objects.create_superuser("root-evidence", "root@example.invalid", "x")
+    page = client_for(root).get(reverse("admin:agencies_agency_change", args=[world.agency_a.pk]))
+    assert page.status_code == 200 and "region" not in page.context["adminform"].form.fields

@@ -13,7 +13,7 @@ from evaluations.models import Answer, AnswerEvidence
 from evaluations.services.answers import answer_return, answer_submit, answer_update
 from evidence import registry
 from evidence.models import Evidence
-from evidence.selectors import evidence_library, evidence_uses
+from evidence.selectors import evidence_library, evidence_uses, with_use_counts
 from evidence.services import evidence_delete, evidence_with_new_files
 from masterplan.models import ProgressReport, ReportEvidence
 from masterplan.services.reports import report_return, report_submit
@@ -124,7 +124,7 @@ def test_the_library_counts_answers_among_the_uses(evaluation: Evaluation) -> No
     sk = make_evidence(w.agency_a, w.operator_a, name="SK Dewan.pdf", content=NOTICE_PDF)
     cite_in_answer(evaluation.yes_no, sk, w.operator_a)
     cite_in_answer(evaluation.level, w.evidence_a, w.operator_a)
-    counts = {e.pk: e.use_count for e in evidence_library(user=w.operator_a, region=w.region)}
+    counts = {e.pk: e.use_count for e in with_use_counts(evidence_library(user=w.operator_a, region=w.region))}
     assert counts == {sk.pk: 1, w.evidence_a.pk: 2}
 
 

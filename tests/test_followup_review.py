@@ -850,7 +850,7 @@ def test_another_regions_dashboard_exports_show_nothing_of_ours_with_our_cycle_a
         query = {"cycle": ev.cycle.pk, "agency": w.agency_a.pk, "year": 2023}
         response = outsider.get(reverse("evaluations:dashboard_export", args=[slug]), query)
         assert response.status_code == 200, slug
-        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        book = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
         cells = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row)
         assert not any(word in cells for word in ours), slug
 

@@ -165,6 +165,7 @@ ANSWER_WRITE = _expect(403, anonymous=LOGIN, operator_a=200, operator_b=404, ass
 ANSWER_REVIEW = _expect(403, anonymous=LOGIN, coordinator=200, operator_b=404, assessor=404, outsider=404)
 ASSESS_OPEN = _expect(403, anonymous=LOGIN, assessor=404, outsider=404)
 POST_ONLY = _expect(405, anonymous=LOGIN)
+NATIONAL_ONLY = _expect(403, anonymous=LOGIN)
 
 
 def _extension_a(ev: Any) -> Any:
@@ -346,6 +347,10 @@ EVALUATION_MATRIX: dict[str, tuple[Kwargs, dict[str, dict[str, int]]]] = {
         },
     ),
     "evaluations:followup_from_notes": (CYCLE, {"GET": POST_ONLY, "POST": _redirected(CYCLE_CHANGE, "coordinator")}),
+    # The national view: programme staff only (the national persona below); no regional role reads every region.
+    "evaluations:national": (NONE, {"GET": NATIONAL_ONLY, "POST": _expect(405, anonymous=LOGIN)}),
+    "evaluations:national_region": (lambda ev: {"pk": ev.world.other_region.pk}, {"GET": NATIONAL_ONLY}),
+    "evaluations:national_assessors": (CYCLE, {"GET": NATIONAL_ONLY, "POST": NATIONAL_ONLY}),
 }
 EVALUATION_CASES = [
     (name, method, persona)
@@ -373,3 +378,49 @@ def test_permission_matrix(world: World, name: str, method: str, persona: str) -
     url = reverse(name, kwargs=kwargs_for(world))
     response = client.generic(method, url)
     assert response.status_code == methods[method][persona], (name, method, persona)
+
+
+# --- The national persona (programme staff with no role in any region), over every URL above. ---------------------
+# Their own pages answer; the site's pages (log-in, accounts, health) answer as for anyone logged in; every regional
+# page refuses them: a region's object is hidden (404, as from another region), a regional list or form is
+# forbidden (403: no role where it lives), a wrong method is 405.
+NATIONAL_PAGES = {
+    ("evaluations:national", "GET"): 200,
+    ("evaluations:national", "POST"): 405,
+    ("evaluations:national_region", "GET"): 200,
+    ("evaluations:national_assessors", "GET"): 200,
+    ("evaluations:national_assessors", "POST"): 302,  # an empty choice is a choice: no assessor, then back
+    # Pages of "the current region" find none for someone without a region.
+    ("masterplan:overview", "GET"): 404,
+    ("masterplan:dimension", "GET"): 404,
+    ("masterplan:programmes", "GET"): 404,
+    ("masterplan:agencies", "GET"): 404,
+    # The coordinator's gate (no role in a region) answers before the account is looked up.
+    ("agencies:send_password_reset", "POST"): 403,
+}
+
+
+def _national_expects(name: str, method: str, expected: dict[str, int]) -> int:
+    if (name, method) in NATIONAL_PAGES:
+        return NATIONAL_PAGES[(name, method)]
+    if ":" not in name:
+        return expected["coordinator"]  # the site's own pages, the same for everyone logged in
+    if expected["outsider"] == 404:
+        return 404
+    return 405 if expected["coordinator"] == 405 else 403
+
+
+NATIONAL_CASES = [
+    (name, method, _national_expects(name, method, expected))
+    for table in (MATRIX, EVALUATION_MATRIX)
+    for name, (_, methods) in table.items()
+    for method, expected in methods.items()
+]
+
+
+@pytest.mark.parametrize(("name", "method", "status"), NATIONAL_CASES)
+def test_national_persona_matrix(evaluation, national, name: str, method: str, status: int) -> None:
+    kwargs_for = MATRIX[name][0] if name in MATRIX else EVALUATION_MATRIX[name][0]
+    kwargs = kwargs_for(evaluation.world) if kwargs_for is NONE or name in MATRIX else kwargs_for(evaluation)
+    response = client_for(national).generic(method, reverse(name, kwargs=kwargs))
+    assert response.status_code == status, (name, method)

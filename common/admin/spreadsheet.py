@@ -9,14 +9,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import BINARY_FORMATS, Format
 from import_export.forms import ExportForm, ImportForm
 from import_export.resources import Resource
+from import_export.signals import post_export
 from import_export.tmp_storages import TempFolderStorage
 
+from common.admin.export import export_rows
+from common.exports import csv_response, xlsx_response
 from common.spreadsheet_guard.refusals import SpreadsheetRefused
 from common.spreadsheet_guard.tables import StoredUpload
 from common.spreadsheets import SafeCSV, SafeSemicolonCSV, SafeXLSX
@@ -193,3 +197,40 @@ class SpreadsheetAdminMixin:
         if not file_format.is_binary() and encoding:
             export_data = export_data.encode(encoding)
         return export_data
+
+    def _do_file_export(
+        self, file_format: Format, request: HttpRequest, queryset: Any, export_form: Any = None
+    ) -> HttpResponseBase:
+        # import-export 4.4 builds the whole file in memory (a tablib Dataset, then the file's bytes) and pages a
+        # prefetching queryset with OFFSET, sorting the table again for every page (307 queries and 13.7 s for
+        # 15,000 programmes). The same rows, columns and headers are streamed here instead: `export_rows` iterates
+        # the queryset once in chunks, the xlsx is written write-only to a spooled file, the CSV line by line.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource_class = self.choose_export_resource_class(export_form, request)  # type: ignore[attr-defined]
+        resource = resource_class(**self.get_export_resource_kwargs(request))  # type: ignore[attr-defined]
+        native = isinstance(file_format, tuple(BINARY_FORMATS))
+        headers = resource.get_export_headers()
+        rows = export_rows(resource, queryset, force_native_type=native, export_form=export_form)
+        filename = self.get_export_filename(request, queryset, file_format)  # type: ignore[attr-defined]
+        # The header import-export has always sent (a plain name: ours are ASCII, the model and the date).
+        disposition = f'attachment; filename="{filename}"'
+        response: HttpResponseBase
+        if isinstance(file_format, SafeXLSX):
+            response = xlsx_response(filename=filename, headers=headers, rows=rows, disposition=disposition)
+            response["Content-Type"] = file_format.get_content_type()
+        elif isinstance(file_format, SafeCSV):
+            response = csv_response(
+                filename=filename,
+                headers=headers,
+                rows=rows,
+                delimiter=file_format.DELIMITER,
+                bom=file_format.BOM,
+                encoding=self.to_encoding or "utf-8",  # type: ignore[attr-defined]
+                content_type=file_format.get_content_type(),
+                disposition=disposition,
+            )
+        else:  # pragma: no cover - `formats` lists only the two above
+            return super()._do_file_export(file_format, request, queryset, export_form=export_form)  # type: ignore[misc]
+        post_export.send(sender=None, model=self.model)  # type: ignore[attr-defined]
+        return response

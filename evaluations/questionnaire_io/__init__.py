@@ -17,7 +17,7 @@ from evaluations.questionnaire_io.columns import (
     RowError,
 )
 from evaluations.questionnaire_io.reader import parse_xlsx
-from evaluations.questionnaire_io.writer import export_xlsx, template_xlsx
+from evaluations.questionnaire_io.writer import export_xlsx, template_xlsx, write_export, write_workbook
 
 __all__ = [
     "COLUMNS",
@@ -29,4 +29,6 @@ __all__ = [
     "export_xlsx",
     "parse_xlsx",
     "template_xlsx",
+    "write_export",
+    "write_workbook",
 ]

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import IO, Any
 
 import openpyxl
 from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 # The escapes are the ones SafeXLSX uses, so every xlsx of the project reads and writes text the same way.
 from common.spreadsheets import xlsx_text
@@ -99,6 +99,8 @@ EXAMPLE_ROWS: list[list[Any]] = [
     ),
 ]
 
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
 _WIDTHS = {
     "kode": 12,
     "dimensi": 16,
@@ -116,14 +118,23 @@ _WIDTHS = {
 
 def template_xlsx() -> bytes:
     """An empty questionnaire sheet to fill in, with the Petunjuk sheet explaining every column."""
-    return _workbook([])
+    out = io.BytesIO()
+    write_workbook(out, [])
+    return out.getvalue()
 
 
 def export_xlsx(questions: Iterable[Question]) -> bytes:
     """The questions as a questionnaire sheet, in the order given (a questionnaire's `questions.all()`)."""
+    out = io.BytesIO()
+    write_export(out, questions)
+    return out.getvalue()
+
+
+def write_export(out: IO[bytes], questions: Iterable[Question]) -> None:
+    """Write the questions' sheet to `out` as they are read (a queryset is iterated in chunks)."""
     if isinstance(questions, QuerySet):
-        questions = questions.select_related("dimension", "element")
-    return _workbook([_question_cells(question) for question in questions])
+        questions = questions.select_related("dimension", "element").iterator(chunk_size=500)
+    write_workbook(out, (_question_cells(question) for question in questions))
 
 
 def _question_cells(question: Question) -> list[Any]:
@@ -144,41 +155,41 @@ def _question_cells(question: Question) -> list[Any]:
     ]
 
 
-def _workbook(rows: list[list[Any]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.worksheets[0]
-    sheet.title = SHEET_TITLE
-    _write_table(sheet, 1, [COLUMNS, *rows])
+def write_workbook(out: IO[bytes], rows: Iterable[Sequence[Any]]) -> None:
+    """The questionnaire sheet with `rows` and the Petunjuk sheet, written write-only to `out` as rows come."""
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    # A write-only sheet takes its widths, panes and drop-downs before (or apart from) its rows.
     sheet.freeze_panes = "A2"
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[column]
     _add_drop_downs(sheet)
+    _write_table(sheet, [COLUMNS])
+    _write_table(sheet, rows, header=False)
     _write_guide(workbook.create_sheet(GUIDE_TITLE))
-    out = io.BytesIO()
     workbook.save(out)
-    return out.getvalue()
 
 
-def _write_table(sheet: Worksheet, first_row: int, rows: Sequence[Sequence[Any]], *, wrap: bool = True) -> int:
-    """Write rows from `first_row` (the first one bold), every str typed as text; returns the next free row."""
-    for row_index, values in enumerate(rows, start=first_row):
-        for column_index, value in enumerate(values, start=1):
-            if value is None or value == "":
-                continue
-            cell = sheet.cell(row=row_index, column=column_index)
-            if isinstance(value, str):
-                cell.value = xlsx_text(value)
-                cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
-                if wrap and ("\n" in value or len(value) > 40):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.value = value
-            if row_index == first_row:
-                cell.font = Font(bold=True)
-    return first_row + len(rows)
+def _cell(sheet: Any, value: Any, *, bold: bool, wrap: bool) -> Any:
+    if value is None or value == "":
+        return None
+    cell = WriteOnlyCell(sheet, value=xlsx_text(value) if isinstance(value, str) else value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
+        if wrap and ("\n" in value or len(value) > 40):
+            cell.alignment = _WRAP
+    if bold:
+        cell.font = _BOLD
+    return cell
 
 
-def _add_drop_downs(sheet: Worksheet) -> None:
+def _write_table(sheet: Any, rows: Iterable[Sequence[Any]], *, wrap: bool = True, header: bool = True) -> None:
+    """Append rows (the first one bold unless `header` is False), every str typed as text."""
+    for index, values in enumerate(rows):
+        sheet.append([_cell(sheet, value, bold=header and index == 0, wrap=wrap) for value in values])
+
+
+def _add_drop_downs(sheet: Any) -> None:
     # Hints only: the import also accepts abbreviations, names and Indonesian aliases, which a strict list
     # would refuse while typing.
     elements = list(Element.objects.order_by("dimension__order", "order").values_list("code", flat=True))
@@ -196,18 +207,17 @@ def _add_drop_downs(sheet: Worksheet) -> None:
         letter = get_column_letter(COLUMNS.index(column) + 1)
         validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
         validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        sheet.add_data_validation(validation)
+        sheet.data_validations.append(validation)  # a write-only sheet has no add_data_validation()
 
 
-def _write_guide(sheet: Worksheet) -> None:
+def _write_guide(sheet: Any) -> None:
     max_rows = number_format(MAX_ROWS, force_grouping=True)
     # Column B holds the explanations; the example rows at the end reuse the questionnaire's columns.
     widths = {"A": 16, "B": 70, "C": 16, "D": 18, "E": 28, "F": 50} | {get_column_letter(c): 20 for c in range(7, 17)}
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
-    row = _write_table(
+    _write_table(
         sheet,
-        1,
         [
             [_("How to fill in the questionnaire")],
             [
@@ -254,19 +264,24 @@ def _write_guide(sheet: Worksheet) -> None:
             "Level questions only: the criterion of level %(level)s (1 is the lowest, 5 the highest); all five "
             "are required. Ignored for the other kinds."
         ) % {"level": level}
-    row = _write_table(sheet, row + 1, [[_("Column"), _("What to write")], *[[c, descriptions[c]] for c in COLUMNS]])
+    sheet.append([])
+    _write_table(sheet, [[_("Column"), _("What to write")], *[[c, descriptions[c]] for c in COLUMNS]])
 
     dimensions = [[_("Dimension code"), _("Indonesian name"), _("Abbreviation"), _("Element code"), _("Element")]]
     for dimension in Dimension.objects.order_by("order").prefetch_related("elements"):
         dimensions.append([dimension.code, dimension.name_id, dimension.abbreviation, "", ""])
         dimensions += [["", "", "", e.code, e.name_id] for e in dimension.elements.all()]
-    row = _write_table(sheet, row + 1, dimensions)
+    sheet.append([])
+    _write_table(sheet, dimensions)
 
     lenses = [[_("Lens code"), _("Lens")], *[[value, str(label)] for value, label in Lens.choices]]
-    row = _write_table(sheet, row + 1, lenses)
+    sheet.append([])
+    _write_table(sheet, lenses)
     kinds = [[_("Kind code"), _("Kind"), _("Also accepted")]]
     kinds += [[value, str(label), KIND_ALTERNATIVES.get(value, "")] for value, label in Question.Kind.choices]
-    row = _write_table(sheet, row + 1, kinds)
+    sheet.append([])
+    _write_table(sheet, kinds)
 
-    row = _write_table(sheet, row + 1, [[_("Examples")]])
-    _write_table(sheet, row, [COLUMNS, *EXAMPLE_ROWS])
+    sheet.append([])
+    _write_table(sheet, [[_("Examples")]])
+    _write_table(sheet, [COLUMNS, *EXAMPLE_ROWS])

@@ -16,9 +16,12 @@ from evaluations.selectors.cycle_readiness import (
     Cause,
     Problem,
     Readiness,
+    ReadinessEntry,
     ReadinessItem,
     ReadinessLine,
     readiness,
+    readiness_item_rows,
+    readiness_items,
 )
 from evaluations.selectors.results import (
     AssessmentRow,
@@ -37,6 +40,7 @@ __all__ = [
     "Cause",
     "Problem",
     "Readiness",
+    "ReadinessEntry",
     "ReadinessItem",
     "ReadinessLine",
     "answer_detail_queryset",
@@ -50,4 +54,6 @@ __all__ = [
     "headline",
     "previous_cycle",
     "readiness",
+    "readiness_item_rows",
+    "readiness_items",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 
@@ -189,18 +190,23 @@ def _answered() -> Q:
     )
 
 
+def trimmed_text() -> Func:
+    """The text answer without blanks, as `_answered` reads it under the name `trimmed_text`."""
+    # Python's str.strip() also drops newlines and tabs; SQL's TRIM only spaces.
+    text: F | Func = F("value_text")
+    for blank in ("\n", "\r", "\t"):
+        text = Replace(text, Value(blank), Value(""), output_field=TextField())
+    return Trim(text)
+
+
 def _readiness_answers(cycle: EvaluationCycle, today: dt.date) -> tuple[QuerySet[Answer], dict[str, Q]]:
     """The cycle's answers with what each problem is computed from, and each problem as a condition."""
     reference = cycle.meeting_date or today  # evidence must still be valid on the day of the meeting
     links = AnswerEvidence.objects.filter(answer=OuterRef("pk"))
     deadlines = Assignment.objects.filter(cycle=cycle, question=OuterRef("question")).values("deadline")[:1]
-    # Python's str.strip() also drops newlines and tabs; SQL's TRIM only spaces.
-    text: F | Func = F("value_text")
-    for blank in ("\n", "\r", "\t"):
-        text = Replace(text, Value(blank), Value(""), output_field=TextField())
 
     answers = Answer.objects.filter(cycle=cycle).annotate(
-        trimmed_text=Trim(text),
+        trimmed_text=trimmed_text(),
         has_evidence=Exists(links),
         has_expired_evidence=Exists(links.filter(evidence__valid_until__lt=reference)),
         has_old_evidence=Exists(links.filter(evidence__document_date__lt=dt.date(cycle.year, 1, 1))),
@@ -224,43 +230,51 @@ def _counted(answers: QuerySet[Answer], conditions: dict[str, Q], *group: str) -
     return answers.order_by().values(*group).annotate(total=Count("pk"), **counts)
 
 
-def readiness(*, cycle: EvaluationCycle, today: dt.date) -> Readiness:
-    """Per SKPD and per dimension: what still stops the cycle from being ready to lock.
-
-    Counted by the database (GROUP BY with conditional counts), so it costs seven queries at most whatever the
-    size of the questionnaire.
-    """
-    answers, conditions = _readiness_answers(cycle, today)
-    lines: dict[str, dict[str, ReadinessLine]] = {"agency": {}, "dimension": {}}
-    for row in _counted(answers, conditions, "agency__acronym", "agency__name"):
-        line = ReadinessLine(row["agency__name"], row["agency__acronym"], total=row["total"])
-        line.counts = {p: row[f"n_{p}"] for p in PROBLEMS}
-        lines["agency"][line.key] = line
-    dimensions = {d.pk: d for d in Dimension.objects.all()}
-    for row in _counted(answers, conditions, "question__dimension"):
-        dimension = dimensions[row["question__dimension"]]
-        line = ReadinessLine(dimension.name, dimension.code, total=row["total"])
-        line.counts = {p: row[f"n_{p}"] for p in PROBLEMS}
-        lines["dimension"][line.key] = line
+def _problem_rows(answers: QuerySet[Answer], conditions: dict[str, Q]) -> QuerySet:
+    """One row per answer with at least one problem: its question, SKPD and an `is_<problem>` flag per problem."""
     flags = {
         f"is_{problem}": Case(When(condition, then=True), default=False, output_field=BooleanField())
         for problem, condition in conditions.items()
     }
     any_problem = reduce(operator.or_, conditions.values())
-    problem_rows = (
+    return (
         answers.filter(any_problem)
         .annotate(**flags)
         .values("pk", "question__code", "question__dimension__code", "agency__acronym", *flags)
-        .order_by("agency__acronym", "question__dimension__order", "question__order", "question__code")
+        .order_by("agency__acronym", "question__dimension__order", "question__order", "question__code", "pk")
     )
+
+
+def readiness(*, cycle: EvaluationCycle, today: dt.date, with_items: bool = True) -> Readiness:
+    """Per SKPD and per dimension: what still stops the cycle from being ready to lock.
+
+    Counted by the database (GROUP BY with conditional counts), so it costs six queries at most whatever the
+    size of the questionnaire. Without `with_items` the lines carry their counts only (five queries): the page
+    lists the items a page at a time through `readiness_items`.
+    """
+    answers, conditions = _readiness_answers(cycle, today)
+    lines: dict[str, dict[str, ReadinessLine]] = {"agency": {}, "dimension": {}}
+    dimensions = {d.pk: d for d in Dimension.objects.all()}
+    # One GROUP BY (SKPD, dimension), summed both ways here: at most SKPDs x 8 rows. Two GROUP BYs compiled the
+    # seven conditions twice, which at region scale cost more Python than the database spent on either query.
+    for row in _counted(answers, conditions, "agency__acronym", "agency__name", "question__dimension"):
+        dimension = dimensions[row["question__dimension"]]
+        for kind, label, key in (
+            ("agency", row["agency__name"], row["agency__acronym"]),  # acronyms are unique in a region
+            ("dimension", dimension.name, dimension.code),
+        ):
+            line = lines[kind].get(key)
+            if line is None:
+                line = lines[kind][key] = ReadinessLine(label, key)
+            line.total += row["total"]
+            for p in PROBLEMS:
+                line.counts[p] += row[f"n_{p}"]
     carried_year = cycle.previous.year if cycle.previous_id else None
-    labels = {problem: _problem_label(problem, carried_year) for problem in PROBLEMS}
-    for row in problem_rows:
-        for problem in PROBLEMS:
-            if row[f"is_{problem}"]:
-                item = ReadinessItem(problem, labels[problem], row["pk"], row["question__code"], row["agency__acronym"])
-                lines["agency"][row["agency__acronym"]].items.append(item)
-                lines["dimension"][row["question__dimension__code"]].items.append(item)
+    if with_items:
+        for entry in readiness_item_rows(_problem_rows(answers, conditions), carried_year=carried_year):
+            for item in entry.items:
+                lines["agency"][entry.agency].items.append(item)
+                lines["dimension"][entry.dimension].items.append(item)
     unassigned = 0
     if cycle.questionnaire_id:
         answered = Answer.objects.filter(cycle=cycle).values("question_id")
@@ -276,3 +290,40 @@ def readiness(*, cycle: EvaluationCycle, today: dt.date) -> Readiness:
         closes_on=max(cycle.closes_on, extended) if extended else cycle.closes_on,
         carried_year=carried_year,
     )
+
+
+@dataclass(frozen=True)
+class ReadinessEntry:
+    """One answer that still has problems, as a row of the readiness page's item list."""
+
+    answer_id: int
+    code: str
+    agency: str  # acronym
+    dimension: str  # code
+    items: list[ReadinessItem]
+
+
+def readiness_items(*, cycle: EvaluationCycle, today: dt.date, agency: str = "", dimension: str = "") -> QuerySet:
+    """The answers that still have a problem, by SKPD and question, optionally of one SKPD (acronym) or dimension
+    (code): a queryset of rows to paginate, then turn into entries with `readiness_item_rows`."""
+    answers, conditions = _readiness_answers(cycle, today)
+    if agency:
+        answers = answers.filter(agency__acronym=agency)
+    if dimension:
+        answers = answers.filter(question__dimension__code=dimension)
+    return _problem_rows(answers, conditions)
+
+
+def readiness_item_rows(rows: Iterable[dict[str, object]], *, carried_year: int | None) -> list[ReadinessEntry]:
+    """Rows of `readiness_items` (or a page of them) with their problems named."""
+    labels = {problem: _problem_label(problem, carried_year) for problem in PROBLEMS}
+    entries = []
+    for row in rows:
+        answer_id, code, acronym = int(str(row["pk"])), str(row["question__code"]), str(row["agency__acronym"])
+        items = [
+            ReadinessItem(problem, labels[problem], answer_id, code, acronym)
+            for problem in PROBLEMS
+            if row[f"is_{problem}"]
+        ]
+        entries.append(ReadinessEntry(answer_id, code, acronym, str(row["question__dimension__code"]), items))
+    return entries

@@ -24,7 +24,7 @@ from agencies.models import Region
 from common.queries import Dividend
 from evaluations.models import Answer, AnswerEvidence, EvaluationCycle, Lens, Question, Score
 from evaluations.scoring import Indices, combine_lenses
-from evaluations.selectors.cycle_readiness import _answered, _readiness_answers
+from evaluations.selectors.cycle_readiness import _answered, trimmed_text
 from masterplan.models import Dimension
 
 READINESS = ("questions", "answered", "carried_untouched", "with_valid_evidence", "verified")
@@ -59,8 +59,9 @@ def _answers(cycle: EvaluationCycle, today: dt.date) -> QuerySet[Answer]:
         Q(evidence__valid_until__isnull=True) | Q(evidence__valid_until__gte=reference),
         Q(evidence__document_date__isnull=True) | Q(evidence__document_date__gte=dt.date(cycle.year, 1, 1)),
     )
-    answers, _conditions = _readiness_answers(cycle, today)  # brings the trimmed text `_answered` reads
-    return answers.annotate(has_valid_evidence=Exists(valid))
+    # Only what _counts reads (the trimmed text `_answered` needs, valid evidence): the readiness page's other
+    # annotations (_readiness_answers) cost Python time to build and nothing here reads them.
+    return Answer.objects.filter(cycle=cycle).annotate(trimmed_text=trimmed_text(), has_valid_evidence=Exists(valid))
 
 
 def _counts() -> dict[str, Count]:
@@ -75,10 +76,15 @@ def _counts() -> dict[str, Count]:
 
 
 def cycle_readiness(
-    *, cycle: EvaluationCycle | None, today: dt.date, dimension: Dimension | None = None, agency_id: int | None = None
+    *,
+    cycle: EvaluationCycle | None,
+    today: dt.date,
+    dimension: Dimension | None = None,
+    agency_id: int | None = None,
+    dimensions: list[Dimension] | None = None,
 ) -> CycleReadiness:
     """Per dimension and per SKPD: questions assigned, answered this year, carried and untouched, with valid
-    evidence, verified (four queries)."""
+    evidence, verified (three queries; two when given `dimensions`, every dimension in order)."""
     result = CycleReadiness(cycle)
     if cycle is None:
         return result
@@ -87,24 +93,25 @@ def cycle_readiness(
         answers = answers.filter(question__dimension=dimension)
     if agency_id is not None:
         answers = answers.filter(agency_id=agency_id)
-    dimensions = list(Dimension.objects.order_by("order"))
+    if dimensions is None:
+        dimensions = list(Dimension.objects.order_by("order"))
     if dimension is not None:
         dimensions = [d for d in dimensions if d.pk == dimension.pk]
-    by_dimension = {
-        row["question__dimension"]: row
-        for row in answers.order_by().values("question__dimension").annotate(**_counts())
-    }
-    for d in dimensions:
-        line = ReadinessRow(d.code, d.name)
-        for name in READINESS:
-            setattr(line, name, by_dimension.get(d.pk, {}).get(name, 0))
-        result.by_dimension.append(line)
-    for row in answers.order_by().values("agency", "agency__acronym").annotate(**_counts()):
-        line = ReadinessRow(str(row["agency"]), row["agency__acronym"])
-        for name in READINESS:
-            setattr(line, name, row[name])
-        result.by_agency.append(line)
-    result.by_agency.sort(key=lambda line: line.label.lower())
+    # One GROUP BY (SKPD, dimension), summed both ways here (at most SKPDs × 8 rows): two GROUP BYs compiled the
+    # conditions twice, which at region scale cost more Python than the database spent on either query.
+    by_dimension = {d.pk: ReadinessRow(d.code, d.name) for d in dimensions}
+    by_agency: dict[int, ReadinessRow] = {}
+    groups = answers.order_by().values("agency", "agency__acronym", "question__dimension").annotate(**_counts())
+    for row in groups:
+        agency = by_agency.get(row["agency"])
+        if agency is None:
+            agency = by_agency[row["agency"]] = ReadinessRow(str(row["agency"]), row["agency__acronym"])
+        for line in (agency, by_dimension.get(row["question__dimension"])):
+            if line is not None:
+                for name in READINESS:
+                    setattr(line, name, getattr(line, name) + row[name])
+    result.by_dimension = list(by_dimension.values())
+    result.by_agency = sorted(by_agency.values(), key=lambda line: line.label.lower())
     if cycle.questionnaire_id and agency_id is None:
         questions = Question.objects.filter(questionnaire_id=cycle.questionnaire_id)
         if dimension is not None:
@@ -157,28 +164,32 @@ def indices_history(
         per_year[cycle.year] += 1
     history = []
     for cycle in cycles:
-        computed = computed_by_cycle[cycle.pk]
         label = str(cycle.year) if per_year[cycle.year] == 1 else f"{cycle.year} {cycle.stage}"
-        official = getattr(cycle, "official_result", None)
-        if official is not None:
-            history.append(
-                CycleIndices(
-                    cycle,
-                    label,
-                    "official",
-                    official.final_index,
-                    {lens: _dec(official.lens_indices.get(lens)) for lens in Lens.values},
-                    {k: _dec(v) for k, v in official.dimension_indices.items()},
-                    computed,
-                )
-            )
-        else:
-            history.append(
-                CycleIndices(
-                    cycle, label, "computed", computed.final, computed.by_lens, computed.by_dimension, computed
-                )
-            )
+        history.append(_cycle_indices(cycle, label, computed_by_cycle[cycle.pk]))
     return history
+
+
+def indices_by_cycle(cycles: Sequence[EvaluationCycle]) -> dict[int, CycleIndices]:
+    """{cycle pk: its indices} for cycles of any regions, fetched with their official result: three GROUP BY
+    queries for all of them (the national view's side by side)."""
+    computed_by_cycle = _computed_indices(cycles)
+    return {c.pk: _cycle_indices(c, f"{c.year} {c.stage}", computed_by_cycle[c.pk]) for c in cycles}
+
+
+def _cycle_indices(cycle: EvaluationCycle, label: str, computed: Indices) -> CycleIndices:
+    """The official letter's figures where entered, else the computed ones."""
+    official = getattr(cycle, "official_result", None)
+    if official is not None:
+        return CycleIndices(
+            cycle,
+            label,
+            "official",
+            official.final_index,
+            {lens: _dec(official.lens_indices.get(lens)) for lens in Lens.values},
+            {k: _dec(v) for k, v in official.dimension_indices.items()},
+            computed,
+        )
+    return CycleIndices(cycle, label, "computed", computed.final, computed.by_lens, computed.by_dimension, computed)
 
 
 def _weighted_mean() -> Combinable:

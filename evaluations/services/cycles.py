@@ -294,7 +294,7 @@ def cycle_lock(*, cycle: EvaluationCycle, by: Actor, reason: str = "", today: dt
     locked = EvaluationCycle.objects.select_for_update(of=("self",)).select_related("region").get(pk=cycle.pk)
     if locked.is_locked:
         raise ValidationError(_("The cycle is already locked."))
-    report = readiness(cycle=locked, today=today)
+    report = readiness(cycle=locked, today=today, with_items=False)  # the audit keeps the counts only
     reason = (reason or "").strip()
     refusal = lock_refusal(report)
     if refusal and len(reason) < MIN_REASON_LENGTH:

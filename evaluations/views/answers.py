@@ -26,7 +26,8 @@ from evaluations.services import answers as answer_services
 from evaluations.services import windows
 from evaluations.views.common import get_answer_for_user
 from evidence.forms import keep_typed
-from evidence.selectors import agency_library
+from evidence.picker import picker_fragment
+from evidence.selectors import attachable_evidence
 from evidence.services import evidence_with_new_files
 
 
@@ -101,7 +102,9 @@ def answer_edit(request: HttpRequest, answer: Answer) -> HttpResponse:
     if not window.is_open:
         messages.warning(request, window.closed_message)
         return redirect(answer)
-    library = agency_library(answer.agency)
+    library = attachable_evidence(user=request.user, agency=answer.agency)
+    if (fragment := picker_fragment(request, library)) is not None:
+        return fragment
     form = AnswerForm(request.POST or None, request.FILES or None, instance=answer, library=library)
     conflict = False
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from agencies.gates import requires
 from agencies.permissions import CHANGE, VIEW, can, visible
+from agencies.tenancy import follow_region
 from common.forms import add_service_errors
+from common.pagination import paginate
 from evaluations import selectors
 from evaluations.forms.assessment import ScoreSheetForm
 from evaluations.models import AnswerEvidence, EvaluationCycle, Package
@@ -23,18 +25,25 @@ from evaluations.views.common import get_cycle_for_user
 from evidence.downloads import evidence_file_response
 from masterplan.models import Dimension
 
+ASSESSMENT_PAGE_SIZE = 50
+
 
 @login_required
-@requires(ASSESS, on=EvaluationCycle)
+@requires(ASSESS, on=EvaluationCycle, anywhere=True)
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    locked = EvaluationCycle.objects.filter(region=request.region, locked_at__isnull=False, assessors=request.user)
-    cycles = visible(request.user, locked)
-    return render(request, "evaluations/assessment_list.html", {"cycles": cycles.order_by("-year")})
+    """The locked cycles assigned to the assessor in every region they assess, whichever region is current: one
+    assessor works for many regions, and the queue is theirs, not a region's."""
+    locked = EvaluationCycle.objects.filter(locked_at__isnull=False, assessors=request.user).select_related("region")
+    cycles = visible(request.user, locked).order_by("-year", "region__name", "-opens_on", "-pk")
+    # Paged: a national assessor's queue grows by region and year.
+    page, query = paginate(request, cycles, ASSESSMENT_PAGE_SIZE)
+    return render(request, "evaluations/assessment_list.html", {"cycles": page, "page": page, "query": query})
 
 
 @login_required
 @requires(ASSESS, fetch=get_cycle_for_user)
 def assessment_overview(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
+    follow_region(request, cycle.region)  # the header speaks of the cycle's region, whichever was chosen before
     overall = cycle.notes.filter(dimension=None).first()
     initial = {k: getattr(overall, k) for k in assessment.NOTE_FIELDS} if overall else {}
     form = ScoreSheetForm(request.POST or None, questions=[], initial=initial)
@@ -64,6 +73,7 @@ def assessment_overview(request: HttpRequest, cycle: EvaluationCycle) -> HttpRes
 @login_required
 @requires(ASSESS, fetch=get_cycle_for_user)
 def assessment_dimension(request: HttpRequest, cycle: EvaluationCycle, code: str) -> HttpResponse:
+    follow_region(request, cycle.region)
     dimension = get_object_or_404(Dimension, code=code)
     rows = selectors.assessment_rows(cycle, dimension)
     note = cycle.notes.filter(dimension=dimension).first()

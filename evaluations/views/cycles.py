@@ -149,7 +149,7 @@ def lock(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
         else:
             messages.success(request, _("The cycle is locked: no answer can change any more."))
             return redirect(cycle)
-    report = selectors.readiness(cycle=cycle, today=today)
+    report = selectors.readiness(cycle=cycle, today=today, with_items=False)  # the lock page shows counts only
     context = {"cycle": cycle, "form": form, "readiness": report, "refusal": cycle_services.lock_refusal(report)}
     return render(request, "evaluations/lock.html", context)
 

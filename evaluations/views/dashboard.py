@@ -7,16 +7,18 @@ rows, so the two never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agencies.gates import requires
 from agencies.permissions import CHANGE
-from common.downloads import content_disposition
-from common.spreadsheets import write_xlsx
+from common.exports import xlsx_response
 from evaluations.models import EvaluationCycle
 from evaluations.selectors.dashboard import cycle_readiness, indices_history
 from evaluations.services.windows import today as windows_today
@@ -37,8 +39,6 @@ from masterplan.selectors.dashboard import report_dashboard
 # these names stay importable from here.
 __all__ = ["Cell", "Selection", "Table", "dashboard", "dashboard_export", "dimension_lens_heat"]
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _build(request: HttpRequest) -> tuple[Selection, list[Table], dict[str, object]]:
     region = request.region  # type: ignore[attr-defined]
@@ -52,9 +52,14 @@ def _build(request: HttpRequest) -> tuple[Selection, list[Table], dict[str, obje
         dimension=s.dimension,
         agency=s.agency,
         masterplan=s.masterplan,
+        dimensions=s.dimensions,
     )
     readiness = cycle_readiness(
-        cycle=s.cycle, today=windows_today(), dimension=s.dimension, agency_id=s.agency.pk if s.agency else None
+        cycle=s.cycle,
+        today=windows_today(),
+        dimension=s.dimension,
+        agency_id=s.agency.pk if s.agency else None,
+        dimensions=s.dimensions,
     )
     history = indices_history(region=region, up_to=s.cycle, cycles=s.cycles)
     tables = _report_tables(s, reports) if reports.masterplan else []
@@ -91,16 +96,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @requires(CHANGE, on=EvaluationCycle)
-def dashboard_export(request: HttpRequest, table: str) -> HttpResponse:
+def dashboard_export(request: HttpRequest, table: str) -> HttpResponseBase:
     """One dashboard table as an Excel workbook, with the page's filters (text cells never become formulas)."""
     _s, tables, _context = _build(request)
     found = next((t for t in tables if t.slug == table), None)
     if found is None:
         raise Http404
-    rows = [[cell.value if cell.value is not None else "" for cell in row] for row in found.rows]
-    if found.totals:
-        rows.append([cell.value for cell in found.totals])
-    body = write_xlsx([str(h) for h in found.headers], rows, title=str(found.title)[:31])
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(f"dasbor-{found.slug}.xlsx", inline=False)
-    return response
+    # Written as the rows come (write-only) into a spooled file, like every export (common.exports).
+    return xlsx_response(
+        filename=f"dasbor-{found.slug}.xlsx",
+        headers=[str(h) for h in found.headers],
+        rows=_export_rows(found),
+        title=str(found.title)[:31],
+    )
+
+
+def _export_rows(table: Table) -> Iterator[list[object]]:
+    for row in table.rows:
+        yield [cell.value if cell.value is not None else "" for cell in row]
+    if table.totals:
+        yield [cell.value for cell in table.totals]

@@ -32,7 +32,8 @@ from evaluations.services import followup as services
 from evaluations.views.common import get_cycle_for_user
 from evidence.forms import keep_typed
 from evidence.models import Evidence
-from evidence.selectors import agency_library
+from evidence.picker import picker_fragment
+from evidence.selectors import attachable_evidence
 from evidence.services import evidence_with_new_files
 
 PAGE_SIZE = 50
@@ -233,7 +234,9 @@ def task_detail(request: HttpRequest, task: FollowUpTask) -> HttpResponse:
         # 403 for DKISP (it does not report), the item's refusal (NotNow) once it is closed or the task done.
         task = get_task_for_user(request.user, task.pk, REPORT)
     can_report = can(request.user, REPORT, task)
-    library = agency_library(task.agency)
+    library = attachable_evidence(user=request.user, agency=task.agency)
+    if can_report and (fragment := picker_fragment(request, library)) is not None:
+        return fragment
     form = TaskReportForm(request.POST or None, request.FILES or None, task=task, library=library)
     conflict = False
     if request.method == "POST" and form.is_valid():

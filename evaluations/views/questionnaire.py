@@ -6,10 +6,14 @@ and nothing is saved until the coordinator confirms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import IO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.gates import requires
 from agencies.permissions import CHANGE, CREATE, can
+from common.exports import XLSX_CONTENT_TYPE, serve_spooled, spooled_file
 from common.forms import add_service_errors
 from evaluations import questionnaire_io
 from evaluations.forms.questionnaire import AssignForm, QuestionnaireUploadForm
@@ -27,7 +32,6 @@ from evaluations.services import cycles as cycle_services
 from evaluations.views.common import get_cycle_for_user
 from masterplan.models import Dimension
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUESTION_ORDER = ("dimension__order", "order", "code")
 
 
@@ -58,22 +62,32 @@ def questionnaire(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
 
 @login_required
 @requires(CREATE, on=EvaluationCycle)
-def questionnaire_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(questionnaire_io.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="templat-kuesioner-smart-city.xlsx"'
-    return response
+def questionnaire_template(request: HttpRequest) -> HttpResponseBase:
+    name = "templat-kuesioner-smart-city.xlsx"
+    return _xlsx_download(name, lambda out: questionnaire_io.write_workbook(out, []))
 
 
 @login_required
 @requires(CHANGE, fetch=get_cycle_for_user)
-def questionnaire_export(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
+def questionnaire_export(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponseBase:
     if not cycle.questionnaire_id:
         raise Http404
     questions = cycle.questionnaire.questions.select_related("dimension", "element").order_by(*QUESTION_ORDER)
-    response = HttpResponse(questionnaire_io.export_xlsx(questions), content_type=XLSX)
     name = slugify(f"kuesioner-{cycle.year}-{cycle.stage}-v{cycle.questionnaire.version}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return _xlsx_download(f"{name}.xlsx", lambda out: questionnaire_io.write_export(out, questions))
+
+
+def _xlsx_download(name: str, write: Callable[[IO[bytes]], None]) -> HttpResponseBase:
+    # Written write-only into a spooled file and served with its length, like every export (common.exports).
+    handle = spooled_file()
+    try:
+        write(handle)
+    except BaseException:
+        handle.close()
+        raise
+    return serve_spooled(
+        handle, filename=name, content_type=XLSX_CONTENT_TYPE, disposition=f'attachment; filename="{name}"'
+    )
 
 
 @login_required

@@ -25,6 +25,7 @@ from evaluations.views.common import get_cycle_for_user
 from masterplan.models import Dimension
 
 PAGE_SIZE = 50
+READINESS_ITEMS_PER_PAGE = 50
 
 
 @login_required
@@ -86,12 +87,31 @@ def answers_bulk_verify(request: HttpRequest, cycle: EvaluationCycle) -> HttpRes
 @login_required
 @requires(CHANGE, fetch=get_cycle_for_user)
 def readiness(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
-    report = selectors.readiness(cycle=cycle, today=timezone.localdate())
+    """The cycle's readiness counted over every answer, and the answers with problems a page at a time."""
+    today = timezone.localdate()
+    report = selectors.readiness(cycle=cycle, today=today, with_items=False)
+    # Only a line of the tables above narrows the items: anything else is ignored, never sent to the database.
+    skpd = request.GET.get("skpd", "")
+    skpd = skpd if skpd in {line.key for line in report.by_agency} else ""
+    dimension = request.GET.get("dimension", "")
+    dimension = dimension if dimension in {line.key for line in report.by_dimension} else ""
+    rows = selectors.readiness_items(cycle=cycle, today=today, agency=skpd, dimension=dimension)
+    page, query = paginate(request, rows, READINESS_ITEMS_PER_PAGE)
+    page.object_list = selectors.readiness_item_rows(page.object_list, carried_year=report.carried_year)
     context = {
         "cycle": cycle,
         "readiness": report,
+        "page": page,
+        "query": query,
+        "narrowed": _line_label(report, skpd=skpd, dimension=dimension),
         "can_lock": can(request.user, EDIT, cycle),
         # Earlier years' follow-up items still open on this cycle's questions: shown, never blocking the lock.
         "open_followups": open_items_for_cycle(cycle),
     }
     return render(request, "evaluations/readiness.html", context)
+
+
+def _line_label(report: selectors.Readiness, *, skpd: str, dimension: str) -> str:
+    """The line of the tables the item list is narrowed to, as the table names it ("" for every item)."""
+    lines = report.by_agency if skpd else report.by_dimension if dimension else []
+    return next((line.label for line in lines if line.key in (skpd, dimension)), "")

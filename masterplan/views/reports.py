@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.audit import events_for
 from agencies.gates import requires
-from agencies.models import AGENCY_ROLES, Role
+from agencies.models import AGENCY_ROLES, Agency, Role
 from agencies.permissions import (
     CHANGE,
     CREATE,
@@ -35,13 +35,15 @@ from common.pagination import paginate
 from common.views import act_and_redirect, report_bulk_outcome
 from common.workflow import VersionConflict
 from evidence.forms import keep_typed
-from evidence.selectors import agency_library
+from evidence.picker import picker_fragment
+from evidence.selectors import attachable_evidence
 from evidence.services import evidence_with_new_files
 from masterplan.forms_reports import ReportFilter, ReportForm
 from masterplan.models import Programme, ProgressReport
 from masterplan.rules import DECIDE, REOPEN, REVIEW, SUBMIT
 from masterplan.selectors import current_masterplan
 from masterplan.selectors.reports import (
+    ReportSlot,
     SlotState,
     overall_progress,
     progress_rows,
@@ -53,6 +55,7 @@ from masterplan.selectors.reports import (
 from masterplan.services import reports as report_services
 
 PAGE_SIZE = 50
+SLOTS_PER_PAGE = 50
 Status = ProgressReport.Status
 
 
@@ -104,17 +107,31 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         year = None  # a state's list shows every year unless one is chosen
     else:
         year = work.oldest_year or years[-1]
-    sections = []
+    rows: list[tuple[Agency, ReportSlot]] = []
     for agency in agencies:
         slots = report_slots_for_years(
             agency=agency, masterplan=masterplan, years=years if year is None else [year], today=today
         )
-        sections.append((agency, [s for s in slots if s.state == state] if state else slots))
+        rows += [(agency, slot) for slot in slots if not state or slot.state == state]
+    # All years of an agency with many programmes run to hundreds of slots: the page shows SLOTS_PER_PAGE of them,
+    # grouped under their agency; an agency with nothing to report keeps its empty table on the first page.
+    page, query = paginate(request, rows, SLOTS_PER_PAGE)
+    shown: dict[int, list[ReportSlot]] = {}
+    for agency, slot in page.object_list:
+        shown.setdefault(agency.pk, []).append(slot)
+    listed = {agency.pk for agency, _slot in rows}
+    sections = [
+        (agency, shown.get(agency.pk, []))
+        for agency in agencies
+        if agency.pk in shown or (agency.pk not in listed and page.number == 1)
+    ]
     return render(
         request,
         "reports/my_reports.html",
         {
             "sections": sections,
+            "page": page,
+            "query": query,
             "year": year,
             "years": years,
             "all_years": ALL_YEARS,
@@ -195,7 +212,9 @@ def edit(request: HttpRequest, report: ProgressReport) -> HttpResponse:
             request, _("This report is %(status)s and locked.") % {"status": report.get_status_display().lower()}
         )
         return redirect(report)
-    library = agency_library(report.agency)
+    library = attachable_evidence(user=request.user, agency=report.agency)
+    if (fragment := picker_fragment(request, library)) is not None:
+        return fragment
     rows = progress_rows(report)
     form = ReportForm(request.POST or None, request.FILES or None, instance=report, rows=rows, library=library)
     conflict: list[tuple[str, Any, Any]] = []

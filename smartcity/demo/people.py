@@ -101,9 +101,10 @@ class UserSpec:
     username: str
     first_name: str
     last_name: str
-    role: str | None  # None: the system administrator, who works through the superuser flag, not a membership
+    role: str | None  # None: the system administrator (or national staff), who hold no regional membership
     agency: str | None = None
     email_domain: str = EMAIL_DOMAIN
+    national: bool = False  # national programme staff (agencies.models.NationalStaff), not an administrator
 
     @property
     def email(self) -> str:
@@ -111,10 +112,12 @@ class UserSpec:
 
     @property
     def is_superuser(self) -> bool:
-        return self.role is None
+        return self.role is None and not self.national
 
     @property
     def role_label(self) -> str:
+        if self.national:
+            return str(_("National programme staff"))
         return str(_("System administrator")) if self.role is None else str(Role(self.role).label)
 
 
@@ -141,11 +144,15 @@ USERS: tuple[UserSpec, ...] = (
     UserSpec("op.disporapar", "Fajar", "Ramadhan", Role.OPERATOR, "DISPORAPAR"),
     # Assessors come from the ministry's evaluation team, not from the Pemda.
     UserSpec("asesor", "Bambang", "Wicaksono", Role.ASSESSOR, email_domain="kominfo.example"),
+    # Ditjen Aptika's programme staff: every region side by side, and which assessor goes where.
+    UserSpec("nasional", "Ratna", "Kusumawardani", None, email_domain="kominfo.example", national=True),
 )
+NATIONAL_UNIT = "Direktorat Tata Kelola Aplikasi Informatika, Ditjen Aptika"
 
 
 COORDINATOR = "dkisp"  # imports, assigns, verifies and locks the evaluation; reviews every progress report
 ASSESSOR = "asesor"  # the ministry's assessor scores the locked cycles
+NATIONAL = "nasional"  # the programme's staff send the assessor to Kota Kediri's cycle too
 
 # The operator who writes each reporting SKPD's progress reports.
 REPORT_OPERATORS: dict[str, str] = {

@@ -13,6 +13,7 @@ from agencies.notifications import mail_held
 from smartcity.demo.loader import plan
 from smartcity.demo.loader.evaluations import load_evaluations
 from smartcity.demo.loader.followup import load_followup
+from smartcity.demo.loader.kediri import load_kediri
 from smartcity.demo.loader.packages import load_package
 from smartcity.demo.loader.progress import Progress, Writer
 from smartcity.demo.loader.reports import load_reports
@@ -34,6 +35,9 @@ def load(stdout: Writer | None = None) -> dict[str, int]:
         load_reports(masterplan=masterplan, agencies=agencies, today=today, created=progress.created)
         load_evaluations(region=region, agencies=agencies, created=progress.created)
         load_followup(region=region, agencies=agencies, today=today, created=progress.created)
+        # A second, small region and the national programme's part: the national view has two regions to compare,
+        # and the assessor a queue across both.
+        load_kediri(progress)
     # After the commit: the build reads the demo's files from storage and renders in a child process.
     load_package(region=region, created=progress.created)
     return progress.counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -11,8 +12,8 @@ from django.db import models
 
 from agencies.actions import AgencyAction
 from agencies.audit import apply_changes, audit_record, snapshot
-from agencies.models import Agency, Membership, Region
-from agencies.services import agency_create, agency_update, membership_grant, region_create
+from agencies.models import Agency, Membership, NationalStaff, Region
+from agencies.services import agency_create, agency_update, membership_grant, national_staff_grant, region_create
 from masterplan.models import Element, Indicator, Masterplan, Programme
 from masterplan.services import (
     indicator_create,
@@ -23,7 +24,7 @@ from masterplan.services import (
     programme_update,
 )
 from smartcity.demo.loader.progress import Progress
-from smartcity.demo.people import AGENCIES, DEMO_PASSWORD, REGION, USERS
+from smartcity.demo.people import AGENCIES, DEMO_PASSWORD, NATIONAL_UNIT, REGION, USERS, UserSpec
 from smartcity.demo.programmes import BASELINE_YEAR, MASTERPLAN, PROGRAMMES, ProgrammeSpec
 
 
@@ -56,9 +57,11 @@ def load_agencies(progress: Progress, region: Region) -> dict[str, Agency]:
     return agencies
 
 
-def load_users(progress: Progress, region: Region, agencies: dict[str, Agency]) -> None:
+def load_users(
+    progress: Progress, region: Region, agencies: dict[str, Agency], specs: Sequence[UserSpec] = USERS
+) -> None:
     user_model = get_user_model()
-    for spec in USERS:
+    for spec in specs:
         profile = {
             "first_name": spec.first_name,
             "last_name": spec.last_name,
@@ -74,6 +77,10 @@ def load_users(progress: Progress, region: Region, agencies: dict[str, Agency]) 
             # The password is left alone on purpose: whoever changed it on a shared demo meant to.
             _user_update(region, user, profile)
             progress.updated(user)
+        if spec.national:
+            if not NationalStaff.objects.filter(user=user, is_active=True).exists():
+                national_staff_grant(by=None, user=user, unit=NATIONAL_UNIT)
+            continue
         if spec.role is None:
             continue
         agency = agencies[spec.agency] if spec.agency else None

@@ -7,18 +7,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from smartcity.demo import people
+from smartcity.demo import kediri, people
 
 HEADERS = ("Username", "Password", "Role", "Agency", "Name")
 
 
 def login_rows() -> list[tuple[str, ...]]:
     """One row per demo login, with the password as it stands now (a changed one is not printed)."""
-    users = {
-        u.get_username(): u for u in get_user_model().objects.filter(username__in=[s.username for s in people.USERS])
-    }
+    specs = (*people.USERS, *kediri.USERS)  # Banjar's logins, the national staff's, then the second region's
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=[s.username for s in specs])}
     rows = []
-    for spec in people.USERS:
+    for spec in specs:
         user = users.get(spec.username)
         if user is None:
             shown = "(not loaded)"

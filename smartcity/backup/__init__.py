@@ -1,0 +1,1 @@
+"""Backup and restore of the whole deployment: database rows and media files in one verified archive."""
