@@ -107,6 +107,7 @@ def national_staff_grant(*, by: AbstractBaseUser | None, user: AbstractBaseUser,
 
 @transaction.atomic
 def national_staff_revoke(*, by: AbstractBaseUser | None, staff: NationalStaff) -> None:
+    staff = NationalStaff.objects.select_for_update().get(pk=staff.pk)  # two revokes at once log one event
     if staff.is_active:
         staff.is_active = False
         staff.save(update_fields=["is_active"])

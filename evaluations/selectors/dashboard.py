@@ -59,12 +59,14 @@ def _answers(cycle: EvaluationCycle, today: dt.date) -> QuerySet[Answer]:
         Q(evidence__valid_until__isnull=True) | Q(evidence__valid_until__gte=reference),
         Q(evidence__document_date__isnull=True) | Q(evidence__document_date__gte=dt.date(cycle.year, 1, 1)),
     )
-    # Only what _counts reads (the trimmed text `_answered` needs, valid evidence): the readiness page's other
-    # annotations (_readiness_answers) cost Python time to build and nothing here reads them.
+    # Only what readiness_count_expressions reads (the trimmed text `_answered` needs, valid evidence): the readiness
+    # page's other annotations (_readiness_answers) cost Python time to build and nothing here reads them.
     return Answer.objects.filter(cycle=cycle).annotate(trimmed_text=trimmed_text(), has_valid_evidence=Exists(valid))
 
 
-def _counts() -> dict[str, Count]:
+def readiness_count_expressions() -> dict[str, Count]:
+    """The readiness counts over answers annotated with `trimmed_text` and `has_valid_evidence` (the dashboard's
+    and, for many cycles at once, the national view's)."""
     carried = Q(carried_from__isnull=False, version=1)
     return {
         "questions": Count("pk"),
@@ -101,7 +103,11 @@ def cycle_readiness(
     # conditions twice, which at region scale cost more Python than the database spent on either query.
     by_dimension = {d.pk: ReadinessRow(d.code, d.name) for d in dimensions}
     by_agency: dict[int, ReadinessRow] = {}
-    groups = answers.order_by().values("agency", "agency__acronym", "question__dimension").annotate(**_counts())
+    groups = (
+        answers.order_by()
+        .values("agency", "agency__acronym", "question__dimension")
+        .annotate(**readiness_count_expressions())
+    )
     for row in groups:
         agency = by_agency.get(row["agency"])
         if agency is None:

@@ -16,14 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import DateField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Membership, Region, Role
 from evaluations.models import Answer, AnswerEvidence, EvaluationCycle, Lens
-from evaluations.selectors.cycle_readiness import _answered, trimmed_text
-from evaluations.selectors.dashboard import CycleIndices, indices_by_cycle
+from evaluations.selectors.cycle_readiness import trimmed_text
+from evaluations.selectors.dashboard import CycleIndices, indices_by_cycle, readiness_count_expressions
 from masterplan.models import Dimension
 
 QUARTILES = (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"))
@@ -138,18 +138,14 @@ def readiness_counts(cycles: Sequence[EvaluationCycle], today: dt.date) -> dict[
         Q(evidence__valid_until__isnull=True) | Q(evidence__valid_until__gte=reference),
         Q(evidence__document_date__isnull=True) | Q(evidence__document_date__year__gte=OuterRef("cycle__year")),
     )
-    carried = Q(carried_from__isnull=False, version=1)
+    counts = readiness_count_expressions()
+    del counts["carried_untouched"]  # not shown nationally
     rows = (
         Answer.objects.filter(cycle__in=cycles)
         .annotate(trimmed_text=trimmed_text(), has_valid_evidence=Exists(valid))
         .order_by()
         .values("cycle_id")
-        .annotate(
-            questions=Count("pk"),
-            answered=Count("pk", filter=_answered() & ~carried),
-            with_valid_evidence=Count("pk", filter=Q(has_valid_evidence=True)),
-            verified=Count("pk", filter=Q(status=Answer.Status.VERIFIED)),
-        )
+        .annotate(**counts)
     )
     return {row.pop("cycle_id"): row for row in rows}
 

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Membership, Role
 from agencies.services import membership_grant
 from evaluations.models import EvaluationCycle
-from evaluations.selectors.national import national_assessors
-from evaluations.services.cycles import cycle_set_assessors
+from evaluations.services.cycles import cycle_set_assessors, hold_cycle
 
 
 @transaction.atomic
@@ -27,8 +26,17 @@ def cycle_assign_assessors_nationally(
     sets the cycle's assessors and audits the change. Roles in the region are never taken away here: a person
     removed from this cycle may assess the region's other cycles.
     """
+    cycle = hold_cycle(cycle)  # two assignments at once: the second sees the first's assessors (and audits so)
     chosen = list(assessors)
-    pool = set(national_assessors().values_list("pk", flat=True))
+    # The chosen people's assessor roles, locked until the commit, so a role revoked meanwhile cannot still count.
+    roles = Membership.objects.select_for_update(of=("self",)).filter(
+        user__in=[user.pk for user in chosen],
+        role=Role.ASSESSOR,
+        is_active=True,
+        region__is_active=True,
+        user__is_active=True,
+    )
+    pool = set(roles.values_list("user_id", flat=True))
     outside = sorted(user.get_username() for user in chosen if user.pk not in pool)
     if outside:
         raise ValidationError(

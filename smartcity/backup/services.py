@@ -214,17 +214,18 @@ def backup_restore(*, path: Path, alias: str = "default") -> RestoreResult:
                     f"The media store {storage_alias!r} is not empty (it holds {found}, for one). Restore into an "
                     "empty media store: the archive's files would otherwise mix with others or be renamed."
                 )
-        tables = database.non_empty_tables(alias)
-        if tables:
-            raise Refused(
-                f"The target database is not empty ({', '.join(tables[:5])}{', …' if len(tables) > 5 else ''} "
-                "hold rows). Restore only into a database that `manage.py migrate` has just created: restoring "
-                "over data would mix two histories."
-            )
         written: list[tuple[Storage, str]] = []
         restored: dict[str, int] = dict.fromkeys(sorted(aliases), 0)
         try:
             with transaction.atomic(using=alias):
+                # Asked inside the transaction that loads: the rows the load replaces are those it saw empty.
+                tables = database.non_empty_tables(alias)
+                if tables:
+                    raise Refused(
+                        f"The target database is not empty ({', '.join(tables[:5])}"
+                        f"{', …' if len(tables) > 5 else ''} hold rows). Restore only into a database that "
+                        "`manage.py migrate` has just created: restoring over data would mix two histories."
+                    )
                 rows = database.load(reader, meta, alias)
                 for member, expected in files.items():
                     storage_alias, name = media.split_member(member)
