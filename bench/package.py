@@ -15,8 +15,8 @@ worker that did just that: the whole build; each step, run through the real `bui
 next step begins; and the raw baselines on the same input: WeasyPrint alone on the same HTML with our
 fetcher, openpyxl write-only on the workbook's rows as plain values, and `zipfile` storing the same files with
 shutil.copyfileobj. A worker's peak is its VmHWM (see "Measuring" below for why not ru_maxrss), and VmHWM
-reset at a step's start gives the step's own peak; the PDF renderers are forked children, whose peak is
-RUSAGE_CHILDREN's ru_maxrss (the largest child, not their sum). Prints figures and ratios; asserts nothing.
+reset at a step's start gives the step's own peak; each PDF renderer (a child of the fork server) reports its own
+peak (ru_maxrss) with the parts it rendered, and the largest is shown. Prints figures and ratios; asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -49,10 +48,8 @@ RESULT = "BENCH "  # a child's one line of results starts with this
 
 # --- Measuring inside a child process.
 # A process's peak RSS is read from /proc/self/status (VmHWM), not getrusage(RUSAGE_SELF).ru_maxrss: Linux
-# carries ru_maxrss across exec, so every child started from this driver reported the driver's own peak. A
-# forked PDF renderer starts its own count, so RUSAGE_CHILDREN's ru_maxrss is right for it; but programs exec'd
-# during the imports (ctypes runs ldconfig to find WeasyPrint's libraries) bring their parent's size into it
-# too, so the renderer's peak is known only when it rises above the value read before the measured work.
+# carries ru_maxrss across exec, so every child started from this driver reported the driver's own peak. A PDF
+# renderer is forked (not exec'd) from the fork server, so its own ru_maxrss is right for it.
 
 _earlier_peak = [0.0]
 
@@ -70,10 +67,6 @@ def reset_peak() -> None:
 
 def process_peak() -> float:
     return max(_earlier_peak[0], memory_mb("VmHWM"))
-
-
-def children_peak() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
 
 
 class _StepDone(Exception):
@@ -232,10 +225,20 @@ def run_child(name: str, pk: int, workers: int | None) -> None:
     django.setup()
     from django.test import override_settings
 
-    import evaluations.packages.build  # noqa: F401 - imported (and ldconfig run) before the children are counted
+    import evaluations.packages.build
 
     os.sync()  # a previous child's written gigabytes are not this one's to flush
-    children_before = children_peak()
+    # Each renderer reports its own peak with the parts it rendered (they are children of the fork server, not of
+    # this process, so RUSAGE_CHILDREN never sees them).
+    renderer_peaks: list[float] = []
+    render_parts = evaluations.packages.build.render_parts
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        parts = render_parts(*args, **kwargs)
+        renderer_peaks.extend(part.renderer_mb for part in parts)
+        return parts
+
+    evaluations.packages.build.render_parts = recording  # type: ignore[assignment]
     actions = {
         "setup": child_setup,
         "build": child_build,
@@ -247,9 +250,8 @@ def run_child(name: str, pk: int, workers: int | None) -> None:
     with override_settings(PACKAGE_PDF_WORKERS=workers) if workers else nullcontext():
         result = actions[name](pk)
     result["rss_self"] = process_peak()
-    children = children_peak()
-    result["renderer"] = children if children > children_before else None
-    result["renderer_bound"] = children_before
+    result["renderer"] = max(renderer_peaks) if renderer_peaks else None
+    result["renderer_bound"] = 0.0
     print(RESULT + json.dumps(result, default=str), flush=True)
 
 
@@ -405,8 +407,8 @@ def report(build: dict[str, Any], runs: dict[str, list[dict[str, Any]]], workers
         f"\nbuild s: Package.timings of the build (build: request to done). best s: {runs_text} of the step in a "
         f"process of its own, each next to its raw baseline; throughput and ratio come from it.\nraw: the same work "
         f"by the bare library, {runs_text}. peak RSS: the worker process that ran up to the end of the step (VmHWM); "
-        "renderer: its largest PDF child (ru_maxrss); in step: the worker's peak from the step's start; < 150 MB: the "
-        "worker and its renderer each."
+        "renderer: the largest PDF renderer's own peak (ru_maxrss); in step: the worker's peak from the step's "
+        "start; < 150 MB: the worker and its renderer each."
     )
     print(
         "The build's own step times give the ratios "

@@ -9,11 +9,11 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
+from common.links import reverse_pk
 
 
 def stored_file_path(instance: StoredFile, filename: str) -> str:
@@ -27,6 +27,10 @@ class StoredFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     file = models.FileField(_("file"), upload_to=stored_file_path, max_length=200)
     size = models.BigIntegerField(_("size (bytes)"))
+    # CRC-32 of the bytes, as a ZIP member header needs it: known in advance, the evaluation package copies the
+    # file into its ZIP inside the kernel instead of reading it through Python to compute it. Empty for files
+    # stored before it was recorded (the package then computes it while copying).
+    crc32 = models.BigIntegerField(_("CRC-32"), null=True, blank=True, editable=False)
     content_type = models.CharField(_("content type"), max_length=120)
     extension = models.CharField(_("extension"), max_length=10)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,7 +116,7 @@ class Evidence(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("evidence:detail", args=[self.pk])
+        return reverse_pk("evidence:detail", self.pk)
 
     @property
     def is_expired(self) -> bool:

@@ -16,6 +16,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from common.ids import parse_ids
 from evidence.models import Evidence
@@ -41,6 +46,34 @@ class EvidencePicker:
     @property
     def kinds(self) -> list[tuple[str, str]]:
         return list(Evidence.Kind.choices)
+
+
+def item_html(entry: Evidence, *, checked: bool) -> SafeString:
+    """One entry of the picker, byte for byte what templates/evidence/_picker_item.html writes (the reference:
+    tests/test_evidence_picker.py renders both ways). Written here because a form shows twenty of them and the
+    included template cost ~0.17 ms each, an eighth of the report and answer forms' server time at region scale."""
+    pk = conditional_escape(localize(entry.pk))
+    about = []
+    if entry.document_number:
+        about.append(f"{conditional_escape(gettext('No.'))} {conditional_escape(entry.document_number)} · ")
+    if entry.document_date:
+        about.append(f"{conditional_escape(date_filter(entry.document_date))} · ")
+    about.append(conditional_escape(entry.original_name))
+    if entry.is_expired:
+        about.append(f' · <span class="badge text-bg-warning">{conditional_escape(gettext("expired"))}</span>')
+    elif entry.valid_until:
+        about.append(
+            f" · {conditional_escape(gettext('valid until'))} {conditional_escape(date_filter(entry.valid_until))}"
+        )
+    return mark_safe(  # noqa: S308 - every value in it went through conditional_escape
+        f'<li class="form-check mb-1">\n'
+        f'  <input class="form-check-input" type="checkbox" name="evidence" value="{pk}" id="id_evidence_{pk}" '
+        f'aria-describedby="id_evidence_{pk}_about"{" checked" if checked else ""}>\n'
+        f'  <label class="form-check-label" for="id_evidence_{pk}">{conditional_escape(entry.title)} '
+        f"({conditional_escape(entry.get_kind_display())})</label>\n"
+        f'  <span class="d-block small text-muted" id="id_evidence_{pk}_about">{"".join(about)}</span>\n'
+        f"</li>\n"
+    )
 
 
 def _param(params: Mapping[str, Any], name: str) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from agencies.audit import apply_changes, audit_record, snapshot
 from agencies.models import Agency
-from common.uploads import Inspected, inspect_upload
+from common.uploads import Inspected, crc32_of, inspect_upload
 from evidence import registry
 from evidence.actions import EvidenceAction
 from evidence.models import Evidence, StoredFile
@@ -41,10 +41,14 @@ def _stored_file_for(upload: UploadedFile, inspected: Inspected) -> StoredFile:
     """The blob for these bytes: the existing one, or a new one written under its hash."""
     existing = StoredFile.objects.filter(sha256=inspected.sha256).first()
     if existing is not None:
+        if existing.crc32 is None:  # stored before CRCs were recorded: the same bytes give it now
+            existing.crc32 = crc32_of(upload)
+            StoredFile.objects.filter(pk=existing.pk, crc32__isnull=True).update(crc32=existing.crc32)
         return existing
     stored = StoredFile(
         sha256=inspected.sha256,
         size=inspected.size,
+        crc32=crc32_of(upload),
         content_type=inspected.content_type,
         extension=inspected.extension,
     )

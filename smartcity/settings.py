@@ -205,7 +205,8 @@ FILE_UPLOAD_HANDLERS = ["common.uploads.handler.HashingUploadHandler"]
 S3_BUCKET = env_str("S3_BUCKET")
 if S3_BUCKET:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3Storage, reading and uploading as streams (common/storage.py says why).
+        "BACKEND": "common.storage.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
@@ -259,8 +260,11 @@ if TESTING:
 # worker has not reported for PACKAGE_STALE_SECONDS is marked failed (its worker died), as is a build no worker
 # has taken within PACKAGE_QUEUE_SECONDS.
 PACKAGE_RENDER_TIMEOUT = env_int("PACKAGE_RENDER_TIMEOUT", 600)
-# WeasyPrint lays out on one core: the package PDF is rendered in parts by this many forked processes.
+# WeasyPrint lays out on one core: the package PDF is rendered in parts by this many renderer processes.
 PACKAGE_PDF_WORKERS = env_int("PACKAGE_PDF_WORKERS", min(2, os.cpu_count() or 1))
+# Where builds write until their files are complete (see evaluations.packages.scratch); empty: beside local media,
+# or the system's temporary folder when media are in a bucket.
+PACKAGE_SCRATCH_DIR = env_str("PACKAGE_SCRATCH_DIR")
 PACKAGE_STALE_SECONDS = env_int("PACKAGE_STALE_SECONDS", 120)
 PACKAGE_QUEUE_SECONDS = env_int("PACKAGE_QUEUE_SECONDS", 3600)
 

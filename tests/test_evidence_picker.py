@@ -365,3 +365,43 @@ def test_the_form_stays_small_and_its_queries_stay_the_same_with_350_files(
     assert len(picker_ids(html, "evidence-results")) == PAGE_SIZE
     with django_assert_max_num_queries(len(small)):
         fragment(client, url, evidence_q="kegiatan", evidence_page="9")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_picker_items_written_in_python_match_the_template(language: str) -> None:
+    """evidence.picker.item_html writes byte for byte what evidence/_picker_item.html writes, for every branch:
+    with and without a number and a date, expired, valid until a day, escaped text, checked or not."""
+    from django.template.loader import render_to_string
+
+    from evidence.picker import item_html
+
+    entries = [
+        Evidence(
+            pk=7,
+            title="Perbup <Masterplan> & SOP",
+            kind=Evidence.Kind.PERBUP,
+            document_number="12/A&B",
+            document_date=dt.date(2024, 3, 5),
+            original_name='perbup "final".pdf',
+        ),
+        Evidence(
+            pk=1234567,
+            title="Foto kegiatan",
+            kind=Evidence.Kind.PHOTO,
+            original_name="foto.jpg",
+            valid_until=TODAY - dt.timedelta(days=1),
+        ),
+        Evidence(
+            pk=42,
+            title="Laporan",
+            kind=Evidence.Kind.OTHER,
+            original_name="laporan.pdf",
+            document_date=dt.date(2023, 12, 31),
+            valid_until=TODAY + dt.timedelta(days=30),
+        ),
+    ]
+    with translation.override(language):
+        for entry in entries:
+            for checked in (True, False):
+                expected = render_to_string("evidence/_picker_item.html", {"e": entry, "checked": checked})
+                assert item_html(entry, checked=checked) == expected

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import multiprocessing
 import re
@@ -28,7 +27,7 @@ from pypdf import PdfReader
 
 from agencies.models import AuditEvent
 from evaluations.models import Answer, EvaluationCycle, Package
-from evaluations.packages.archive import MANIFEST_JSON, HashingWriter, verify_archive
+from evaluations.packages.archive import MANIFEST_JSON, verify_archive
 from evaluations.packages.pdf import BASE_URL, PackageFetcher, RefusedURL, RenderTimeout, render_parts, render_pdf
 from evaluations.services.answers import answer_submit, answer_update, answer_verify
 from evaluations.services.cycles import (
@@ -490,7 +489,7 @@ def test_a_render_on_a_task_worker_is_not_held_by_the_workers_signal_handler(tmp
             child.kill()
     assert not held, "the render waited on children that ignored SIGTERM"
     assert "timeout" in outcome
-    assert [pages for _path, pages in outcome["rendered"]] == [1, 1]
+    assert [part.pages for part in outcome["rendered"]] == [1, 1]
 
 
 def test_the_english_interface_builds_an_english_package(evaluation, django_capture_on_commit_callbacks) -> None:
@@ -505,9 +504,12 @@ def test_the_english_interface_builds_an_english_package(evaluation, django_capt
     assert openpyxl.load_workbook(package.workbook.path).sheetnames[:2] == ["Summary", "Answers"]
 
 
-def test_a_dead_builds_scratch_files_go_when_it_is_marked_failed(evaluation, settings) -> None:
+@pytest.mark.parametrize("configured", [False, True])
+def test_a_dead_builds_scratch_files_go_when_it_is_marked_failed(evaluation, settings, tmp_path, configured) -> None:
+    settings.PACKAGE_SCRATCH_DIR = str(tmp_path / "scratch") if configured else ""
     package, _started = package_request(cycle=evaluation.cycle, by=evaluation.world.coordinator)
-    scratch = Path(settings.MEDIA_ROOT) / "packages" / ".building" / f"paket-{package.pk}-x1y2"
+    folder = tmp_path / "scratch" if configured else Path(settings.MEDIA_ROOT) / "packages" / ".building"
+    scratch = folder / f"paket-{package.pk}-x1y2"
     scratch.mkdir(parents=True)
     (scratch / "half.zip").write_bytes(b"PK\x03\x04 half")  # what a killed worker leaves
     long_ago = timezone.now() - dt.timedelta(seconds=settings.PACKAGE_STALE_SECONDS + 5)
@@ -532,14 +534,43 @@ def test_an_evidence_file_damaged_on_disk_fails_the_build_and_names_it(
     assert "SK-Tim-Smart-City.pdf: 100 bytes in storage" in package.error
 
 
-@pytest.mark.parametrize("sizes", [[1], [5 << 20], [1 << 20] * 9 + [7], [3, 4 << 20, 1], []])
-def test_the_archive_hash_is_that_of_every_byte_written(sizes: list[int]) -> None:
-    out = io.BytesIO()
-    writer = HashingWriter(out)
-    written = b""
-    for size in sizes:  # across the 4 MB batches the hashing thread takes
-        chunk = bytes([size % 251]) * size
-        written += chunk
-        writer.write(chunk)
-    assert writer.hexdigest() == hashlib.sha256(written).hexdigest()
-    assert out.getvalue() == written and writer.size == len(written)
+def test_workbook_cells_get_excel_types_and_text_that_looks_like_a_formula_or_an_error_stays_text(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    from evaluations.packages.workbook import SheetWriter
+
+    workbook = Workbook(write_only=True)
+    sheet = SheetWriter(workbook, "Uji", [("A", 10)] * 8)
+    values = [FORMULA, "#N/A", "teks\x01biasa", dt.date(2024, 6, 12), True, Decimal("62.5"), 7, ""]
+    sheet.append(values)
+    sheet.close()
+    workbook.save(tmp_path / "uji.xlsx")
+
+    row = next(openpyxl.load_workbook(tmp_path / "uji.xlsx")["Uji"].iter_rows(min_row=2))
+    assert [(c.value, c.data_type) for c in row[:3]] == [(FORMULA, "s"), ("#N/A", "s"), ("teks\ufffdbiasa", "s")]
+    assert row[3].value == dt.datetime(2024, 6, 12) and row[3].number_format == "DD/MM/YYYY"  # noqa: DTZ001 (Excel dates are naive)
+    assert [row[4].value, row[5].value, row[6].value, row[7].value] == ["Ya", 62.5, 7, None]
+
+
+def test_the_workbooks_control_character_class_is_openpyxls() -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from evaluations.packages.workbook import _CONTROL
+
+    chars = [chr(c) for c in range(0x3000)]
+    assert [c for c in chars if _CONTROL.match(c)] == [c for c in chars if ILLEGAL_CHARACTERS_RE.match(c)]
+
+
+def test_a_build_in_a_configured_scratch_folder_moves_its_files_into_media_and_leaves_nothing(
+    evaluation, django_capture_on_commit_callbacks, settings, tmp_path
+) -> None:
+    settings.PACKAGE_SCRATCH_DIR = str(tmp_path / "elsewhere")
+    answer_all(evaluation)
+    client = client_for(evaluation.world.coordinator)
+
+    package = build_through_the_page(client, evaluation.cycle, django_capture_on_commit_callbacks)
+
+    assert package.status == Package.Status.DONE
+    assert Path(package.archive.path).is_relative_to(settings.MEDIA_ROOT)
+    assert hashlib.sha256(Path(package.archive.path).read_bytes()).hexdigest() == package.archive_sha256
+    assert list((tmp_path / "elsewhere").iterdir()) == []

@@ -20,7 +20,7 @@ from common.uploads.handler import HashingUploadHandler
 from common.uploads.inspection import Inspected, inspect_upload, validate_pdf
 from common.uploads.kinds import ALLOWED_LABEL, KINDS, UNKNOWN_EXTENSION, extension_for
 from common.uploads.names import clean_filename, served_filename
-from common.uploads.reading import CHUNK_SIZE
+from common.uploads.reading import CHUNK_SIZE, crc32_of
 
 __all__ = [
     "ALLOWED_LABEL",
@@ -30,6 +30,7 @@ __all__ = [
     "HashingUploadHandler",
     "Inspected",
     "clean_filename",
+    "crc32_of",
     "extension_for",
     "inspect_upload",
     "served_filename",

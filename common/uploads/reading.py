@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 
 from django.core.files import File
@@ -58,3 +59,12 @@ def chunks(upload: File) -> Iterator[bytes]:
     upload.seek(0)
     while chunk := upload.read(CHUNK_SIZE):
         yield chunk
+
+
+def crc32_of(upload: File) -> int:
+    """The CRC-32 of the whole file (what a ZIP member's header records), read in chunks; leaves it rewound."""
+    crc = 0
+    for chunk in chunks(upload):
+        crc = zlib.crc32(chunk, crc)
+    upload.seek(0)
+    return crc

@@ -7,10 +7,10 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common.links import reverse_pk
 from evaluations.models.cycles import EvaluationCycle
 from evaluations.models.questionnaires import Question
 from evidence.models import Evidence
@@ -78,7 +78,7 @@ class Answer(models.Model):
         return f"{self.question.code} · {self.agency.acronym}"
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluations:answer", args=[self.pk])
+        return reverse_pk("evaluations:answer", self.pk)
 
     @property
     def is_editable(self) -> bool:

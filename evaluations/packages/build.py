@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,13 +18,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluations.models.packages import Package
-from evaluations.packages.archive import HashingWriter, Source, write_archive
+from evaluations.packages.archive import Source, write_archive
 from evaluations.packages.charts import monev_charts, summary_charts
 from evaluations.packages.pdf import (
     LOGO_URL,
@@ -84,6 +86,7 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
     pdf_path = folder / package.file_name("pdf")
     rendered = render_submission_pdf(package, data, pdf_path)
     _timed(timings, "pdf", started)
+    timings["renderer_mb"] = round(rendered.renderer_mb, 1)
 
     started = time.monotonic()
     beat(Step.EXCEL, 50)
@@ -104,6 +107,8 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
                 "evidence",
                 packed.stored_file.size,
                 sha256=packed.stored_file.sha256,
+                crc32=packed.stored_file.crc32,
+                local_path=_local_path(packed.stored_file.file),
             )
             for packed in data.files
         ),
@@ -115,14 +120,9 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
             last[0] = time.monotonic()
             beat(Step.ZIP, 60 + int(38 * done / len(sources)))
 
-    with archive_path.open("wb") as target:
-        hashing = HashingWriter(target)
-        try:
-            members = write_archive(hashing, sources, readme=_readme(package, data), on_member=on_member)
-        finally:
-            archive_sha256 = hashing.hexdigest()  # also stops its thread when the write failed
+    written = write_archive(archive_path, sources, readme=_readme(package, data), on_member=on_member)
     _timed(timings, "zip", started)
-    timings["members"] = len(members)
+    timings["members"] = len(written.members)
     timings["rows"] = rows
     return {
         "is_final": data.is_final,
@@ -131,7 +131,7 @@ def _build_submission(package: Package, folder: Path, beat: Beat) -> dict[str, A
         "pdf_pages": rendered.pages,
         **_stored(package, "pdf", pdf_path),
         **_stored(package, "workbook", workbook_path),
-        **_stored(package, "archive", archive_path, sha256=archive_sha256),
+        **_stored(package, "archive", archive_path, sha256=written.sha256),
     }
 
 
@@ -170,18 +170,25 @@ def _build_monev(package: Package, folder: Path, beat: Beat) -> dict[str, Any]:
     }
 
 
+def _local_path(file: FieldFile) -> str | None:
+    """Where a stored file lies on this machine's disk, if its storage keeps it on disk (an S3 bucket does not)."""
+    try:
+        return file.storage.path(file.name)
+    except NotImplementedError:
+        return None
+
+
 def _stored(package: Package, part: str, path: Path, sha256: str | None = None) -> dict[str, Any]:
-    """Hash the finished file (unless its writer did), then put it in storage under its final name: renamed on
-    local disk, streamed elsewhere (S3 uploads it in parts)."""
+    """Hash the finished file (unless its writer did), then put it in storage under its final name: moved on local
+    disk (a rename when the scratch folder is on the same disk), streamed elsewhere (S3 uploads it in parts)."""
     sha256 = sha256 or sha256_of(path)
     size = path.stat().st_size
     field = getattr(package, part)
-    scratch = scratch_folder()
-    if scratch is not None and path.is_relative_to(scratch):
-        name = default_storage.get_available_name(field.field.generate_filename(package, path.name))
-        final = Path(default_storage.path(name))
+    if isinstance(field.storage, FileSystemStorage):
+        name = field.storage.get_available_name(field.field.generate_filename(package, path.name))
+        final = Path(field.storage.path(name))
         final.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(final)
+        shutil.move(path, final)
         field.name = name
     else:
         with path.open("rb") as handle:
@@ -256,30 +263,31 @@ def render_submission_pdf(package: Package, data: PackageData, target: Path) -> 
     folder.mkdir(exist_ok=True)
     workers = settings.PACKAGE_PDF_WORKERS
     parts = render_parts(documents, folder, workers=workers, timeout=_left(deadline), logo=logo)
-    front_pages = parts[0][1]
+    front_pages = parts[0].pages
     starts, page = {}, 1
     anchors = ["front", *(f"dim-{code}" for code in groups), "back", *(["notes"] if data.notes else [])]
-    for (_path, count), anchor in zip(parts, anchors, strict=True):
+    for part, anchor in zip(parts, anchors, strict=True):
         starts[anchor] = page
-        page += count
+        page += part.pages
     pages = {anchor: starts[anchor] for anchor in starts if anchor.startswith("dim-")}
     pages["answers"] = starts[f"dim-{next(iter(groups))}"] if groups else starts["back"]
     pages["gaps"] = starts["back"]
     if data.notes:
         pages["notes"] = starts["notes"]
-    [(front, count)] = render_parts(
+    [front] = render_parts(
         [html("front", toc=_toc(data, pages))], folder / "..", workers=1, timeout=_left(deadline), logo=logo
     )
-    if count != front_pages:  # never seen; a wrong page number in the contents would be worse than a log line
+    if front.pages != front_pages:  # never seen; a wrong page number in the contents would be worse than a log line
         logger.warning("package %s: the front matter changed length with its page numbers", package.pk)
     running_title = f"{_('Smart city evaluation package')} {data.cycle}" + ("" if data.is_final else f" · {_('DRAFT')}")
     total = join_parts(
-        [front, *(path for path, _count in parts[1:])],
+        [front.path, *(part.path for part in parts[1:])],
         target,
         footer=data.cycle.region.name,
         title=running_title,
     )
-    return Rendered(pages=total, size=target.stat().st_size)
+    peak = max(part.renderer_mb for part in [*parts, front])
+    return Rendered(pages=total, size=target.stat().st_size, renderer_mb=peak)
 
 
 def _left(deadline: float) -> float:

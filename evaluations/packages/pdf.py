@@ -7,98 +7,78 @@ their static path, the region's logo (read by the parent beforehand and handed o
 or call a server.
 
 WeasyPrint lays out on one core. A package is therefore rendered as parts (the front matter, one part per
-dimension, the closing sections) by a pool of forked processes, and the parts are joined with pypdf; page
-numbers, the region's name and the running title are then written on every page in one pass, so the numbering
-is continuous and the table of contents (rendered last, once the parts' lengths are known) is right. The pool
+dimension, the closing sections) by a pool of renderer processes (see `render`), and the parts are joined with
+pypdf; page numbers, the region's name and the running title are then written on every page in one pass, so the
+numbering is continuous and the table of contents (rendered last, once the parts' lengths are known) is right. The pool
 is killed when the whole render overruns its limit, and each child's memory returns to the system with it.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
-import signal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from evaluations.packages.render import (
+    BASE_URL,
+    LOGO_URL,
+    STATIC_PREFIX,
+    STATIC_TYPES,
+    PackageFetcher,
+    RefusedURL,
+    RenderFailed,
+    plain_signals,
+    render_in_process,
+    render_job,
+)
+
+__all__ = [
+    "BASE_URL",
+    "LOGO_URL",
+    "PackageFetcher",
+    "Part",
+    "RefusedURL",
+    "RenderFailed",
+    "RenderTimeout",
+    "Rendered",
+    "read_logo",
+    "render_in_process",
+    "render_parts",
+    "render_pdf",
+    "static_url",
+]
 
 logger = logging.getLogger(__name__)
 
-# Pages refer to our files under this made-up origin; nothing is ever fetched from it over a network.
-BASE_URL = "https://paket.invalid/"
-STATIC_PREFIX = "/static/"
-LOGO_PATH = "/logo"
-LOGO_URL = f"{BASE_URL}logo"
-MAX_DATA_URL = 64 * 1024
 MAX_LOGO = 2 * 1024 * 1024
-_STATIC_TYPES = {
-    ".css": "text/css",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".svg": "image/svg+xml",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-}
-
-
-class RefusedURL(ValueError):
-    """A URL the package renderer will not fetch (WeasyPrint skips the resource and carries on)."""
 
 
 class RenderTimeout(RuntimeError):
     pass
 
 
-class RenderFailed(RuntimeError):
-    pass
-
-
-class PackageFetcher(URLFetcher):
-    """Serves our static files and the logo it was given; refuses everything else. Never touches the database,
-    so it is safe in a forked child."""
-
-    def __init__(self, logo: bytes | None = None) -> None:
-        super().__init__(timeout=1, allowed_protocols=("https", "data"), allow_redirects=False, fail_on_errors=False)
-        self.logo = logo
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            if len(url) > MAX_DATA_URL:
-                return self._refuse(url[:60] + "…", "data URL over the size limit")
-            return super().fetch(url, headers)
-        if not url.startswith(BASE_URL):
-            return self._refuse(url, "not one of our own files")
-        path = unquote(urlsplit(url).path)
-        if ".." in path.split("/"):
-            return self._refuse(url, "path escapes its folder")
-        if path.startswith(STATIC_PREFIX):
-            relative = path.removeprefix(STATIC_PREFIX)
-            content_type = _STATIC_TYPES.get(Path(relative).suffix.lower())
-            found = finders.find(relative) if content_type else None
-            if not found:
-                return self._refuse(url, "no such static file")
-            return URLFetcherResponse(url, body=Path(str(found)).read_bytes(), headers={"Content-Type": content_type})
-        if path == LOGO_PATH and self.logo:
-            kind = "image/png" if self.logo.startswith(b"\x89PNG") else "image/jpeg"
-            return URLFetcherResponse(url, body=self.logo, headers={"Content-Type": kind})
-        return self._refuse(url, "not one of our own files")
-
-    def _refuse(self, url: str, why: str) -> URLFetcherResponse:
-        self.refused.append(url)
-        logger.warning("package renderer refused %s: %s", url, why)
-        raise RefusedURL(f"{why}: {url}")
+@functools.cache
+def static_files() -> dict[str, str]:
+    """Every static file a renderer may read (stylesheets, fonts, images), by static path, found as
+    `finders.find` finds them (the first finder and location wins). Built once per process: a few dozen files."""
+    found: dict[str, str] = {}
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            prefix = getattr(storage, "prefix", None)
+            name = f"{prefix}/{path}" if prefix else path
+            if Path(name).suffix.lower() in STATIC_TYPES and name not in found:
+                found[name.replace("\\", "/")] = storage.path(path)
+    return found
 
 
 def read_logo(region: Any) -> bytes | None:
@@ -127,44 +107,37 @@ def static_url(path: str) -> str:
 class Rendered:
     pages: int
     size: int
+    renderer_mb: float = 0.0  # the largest renderer's peak resident memory
 
 
-def render_in_process(html: str, target: Path, logo: bytes | None = None) -> int:
-    """Render `html` to `target` here (no time limit); returns the number of pages."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PackageFetcher(logo)).render()
-    document.write_pdf(target)
-    return len(document.pages)
+class Part(NamedTuple):
+    path: Path
+    pages: int
+    renderer_mb: float  # peak resident memory of the process that rendered it, when it had
 
 
-def _render_job(job: tuple[str, str, bytes | None]) -> int:
-    html, target, logo = job
-    try:
-        return render_in_process(html, Path(target), logo)
-    except Exception as error:
-        raise RenderFailed(f"{type(error).__name__}: {error}") from None
-
-
-def _plain_signals() -> None:
-    # A child inherits its parent's signal handlers: a task worker's (django-tasks-db) turns SIGTERM into "finish
-    # the current task first", which would keep a child of a killed render alive. A renderer child just dies.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which then terminates the pool
+def _renderers() -> multiprocessing.context.BaseContext:
+    """Where renderer processes come from: a fork server that has imported only `render` (and so WeasyPrint), started
+    once per worker process at its first render. See `render` for why not a fork of the worker itself."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["evaluations.packages.render"])
+    return context
 
 
 def render_parts(
     documents: Sequence[str], folder: Path, *, workers: int, timeout: float, logo: bytes | None = None
-) -> list[tuple[Path, int]]:
-    """Render each HTML document to its own PDF in `folder`, `workers` at a time; returns (path, pages) in order.
+) -> list[Part]:
+    """Render each HTML document to its own PDF in `folder`, `workers` at a time; returns the parts in order.
 
-    Forked, not spawned: a child starts with Django, WeasyPrint and the fonts already loaded. The children never
-    use the database (the parent read everything they need), so sharing its connection is harmless.
+    The children come from the fork server (`_renderers`): they never see the database, Django or the worker's
+    memory; everything they need (HTML, logo, the static files' paths) travels with the job.
     """
-    jobs = [(html, str(folder / f"part-{n:03d}.pdf"), logo) for n, html in enumerate(documents)]
-    context = multiprocessing.get_context("fork")
-    pool: Pool = context.Pool(processes=max(1, min(workers, len(jobs))), initializer=_plain_signals)
+    static = static_files()
+    jobs = [(html, str(folder / f"part-{n:03d}.pdf"), logo, static) for n, html in enumerate(documents)]
+    pool: Pool = _renderers().Pool(processes=max(1, min(workers, len(jobs))), initializer=plain_signals)
     finished = False
     try:
-        pending = pool.map_async(_render_job, jobs, chunksize=1)
+        pending = pool.map_async(render_job, jobs, chunksize=1)
         try:
             pages = pending.get(timeout)
         except multiprocessing.TimeoutError:
@@ -176,19 +149,19 @@ def render_parts(
         else:
             pool.terminate()  # SIGTERM, which _plain_signals lets kill them
         pool.join()
-    return [(Path(path), count) for (_html, path, _logo), count in zip(jobs, pages, strict=True)]
+    return [Part(Path(job[1]), count, peak) for job, (count, peak) in zip(jobs, pages, strict=True)]
 
 
 def render_pdf(html: str, target: Path, *, timeout: float | None = None, logo: bytes | None = None) -> Rendered:
     """Render one HTML document to `target` in a child process killed after `timeout` seconds."""
     limit = settings.PACKAGE_RENDER_TIMEOUT if timeout is None else timeout
     try:
-        [(path, pages)] = render_parts([html], target.parent, workers=1, timeout=limit, logo=logo)
+        [part] = render_parts([html], target.parent, workers=1, timeout=limit, logo=logo)
     except RenderTimeout:
         (target.parent / "part-000.pdf").unlink(missing_ok=True)
         raise
-    path.replace(target)
-    return Rendered(pages=pages, size=target.stat().st_size)
+    part.path.replace(target)
+    return Rendered(pages=part.pages, size=target.stat().st_size, renderer_mb=part.renderer_mb)
 
 
 # --- Joining parts and writing the running header and footer --------------------------------------------------

@@ -10,15 +10,18 @@ missing evidence and unverified items, and programme progress per dimension.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
-from copy import copy
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, TIME_FORMATS
 from openpyxl.styles import Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,7 +30,39 @@ from evaluations.selectors.package import PackageData, validity_label
 from masterplan.selectors.monev import Monev
 
 _BOLD = Font(bold=True)
+# Types openpyxl writes as the right Excel value by itself (text is checked apart, see SheetWriter.append).
+_PLAIN = frozenset({str, int, float, Decimal, type(None)})
+# The characters XML 1.0 forbids (openpyxl's ILLEGAL_CHARACTERS_RE), as one class: sre scans for a lone class several
+# times faster than for an alternation, and every row's text is searched.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DATE_FORMAT = "DD/MM/YYYY"
+
+
+class _Date(dt.date):
+    """A date openpyxl writes with the Indonesian format by itself. It looks up a date's number format by type in
+    TIME_FORMATS (where it records subclasses of its own accord), so a type of ours listed there is written as a
+    plain value: a cell object per date, with its style, cost a quarter of the workbook's time over plain values."""
+
+    __slots__ = ()
+
+
+class _DateTime(dt.datetime):
+    __slots__ = ()
+
+
+TIME_FORMATS[_Date] = _DATE_FORMAT
+TIME_FORMATS[_DateTime] = "DD/MM/YYYY HH:MM"
+
+
+class _ReusedCell(Cell):
+    """A cell object handed to a write-only sheet's append(). openpyxl tries every value of a row as a plain value
+    first and, for a cell object, formats an error message with its repr() before taking it as a cell: Cell's own
+    repr (which works out the coordinate and the sheet's title) cost more than writing the cell."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<cell>"
 
 
 class SheetWriter:
@@ -50,6 +85,8 @@ class SheetWriter:
                 "header": {"font": _BOLD},
             }.items()
         }
+        self._yes, self._no = str(_("Yes")), str(_("No"))
+        self._cells: dict[tuple[int, str | None], Cell] = {}
         self.sheet.append([self._cell(xlsx_text(name), "header", text=True) for name, _width in columns])
 
     def _styled(self, **style: Any) -> WriteOnlyCell:
@@ -58,33 +95,69 @@ class SheetWriter:
             setattr(cell, attribute, value)
         return cell
 
-    def _cell(self, value: Any, style: str | None, *, text: bool = False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet, value=value)
+    def _cell(self, value: Any, style: str | None, *, text: bool = False, column: int | None = None) -> Cell:
+        """A cell object for `value`: a new one for the header, else the one kept for this column and style.
+
+        Reusing them is safe: a write-only sheet writes each row out during append(), before the next row is made."""
+        cell = self._cells.get((column, style)) if column is not None else None
+        if cell is None:
+            cell = _ReusedCell(self.sheet, row=1, column=1)
+            if style is not None:
+                cell._style = StyleArray(self._styles[style])
+            if column is not None:
+                self._cells[column, style] = cell
+        # Styled before the value is bound: a date bound first would be given openpyxl's default date format (a
+        # style lookup of its own) only to have it replaced.
+        cell.value = value
         if text:
             cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
-        if style is not None:
-            cell._style = copy(self._styles[style])
         return cell
 
-    def _value(self, value: Any) -> Any:
+    def _value(self, value: Any, column: int | None = None) -> Any:
         """What one value becomes: a plain value where openpyxl's own typing is right, else a typed cell."""
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            return str(_("Yes") if value else _("No"))
-        if isinstance(value, str):
+        kind = type(value)
+        if kind is str:
+            if not value:
+                return None
             text = xlsx_text(value)
             # Any other text is stored as text by openpyxl itself. Long text is not given wrapped alignment: a
             # styled cell per long answer made the workbook half as fast as openpyxl's plain rows.
-            return self._cell(text, None, text=True) if text.startswith("=") else text
+            if text[0] == "=" or text in ERROR_CODES:
+                return self._cell(text, None, text=True, column=column)
+            return text
+        if value is None or kind is int or kind is Decimal or kind is float:
+            return value  # numbers are Excel numbers as they are
+        if kind is bool:
+            return self._yes if value else self._no
         if isinstance(value, dt.datetime):
-            return self._cell(value.replace(tzinfo=None), "datetime")
+            return _DateTime(value.year, value.month, value.day, value.hour, value.minute)
         if isinstance(value, dt.date):
-            return self._cell(value, "date")
-        return value  # numbers (Decimal, int) are Excel numbers as they are
+            return _Date(value.year, value.month, value.day)
+        if isinstance(value, str):  # a str subclass (SafeString, a label)
+            return self._value(str(value), column)
+        return value
 
     def append(self, values: Iterable[Any]) -> None:
-        self.sheet.append([self._value(v) for v in values])
+        # Per value, Python would cost more than openpyxl's own writing of it; so the row is checked as a whole. Values
+        # openpyxl writes right as they are (numbers, None) are left alone; others (dates, yes/no) are converted one
+        # by one, and empty text becomes an empty cell; then the row's text is searched once, joined by line breaks
+        # (which none of the checks looks for), for anything xlsx_text would change or openpyxl would not store as
+        # text (a text starting with = or #). Only a row where that finds something goes through _value text by text.
+        row = values if type(values) is list else list(values)
+        if not set(map(type, row)) <= _PLAIN:
+            row = [v if type(v) in _PLAIN else self._value(v, i) for i, v in enumerate(row)]
+        if "" in row:
+            row = [None if v == "" else v for v in row]
+        joined = "\n" + "\n".join([v for v in row if type(v) is str])
+        if (
+            "\n=" in joined
+            or "\n#" in joined
+            or "_x" in joined
+            or "\r" in joined
+            or _CONTROL.search(joined) is not None
+        ):
+            row = [self._value(v, i) if type(v) is str else v for i, v in enumerate(row)]
+        self.sheet.append(row)
         self.rows += 1
 
     def close(self) -> None:
@@ -177,6 +250,7 @@ def write_package_workbook(data: PackageData, path: Path) -> int:
             ("SHA-256", 66),
         ],
     )
+    validity_labels = {validity: validity_label(validity) for validity in ("valid", "expired", "old")}
     for q in data.questions:
         for e in q.evidence:
             evidence.append(
@@ -187,7 +261,7 @@ def write_package_workbook(data: PackageData, path: Path) -> int:
                     e.number,
                     e.date,
                     e.valid_until,
-                    validity_label(e.validity),
+                    validity_labels[e.validity],
                     e.zip_path,
                     e.size,
                     e.sha256,

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Replace, Trim
 from django.utils.translation import gettext_lazy as _
 
+from common.links import reverse_pk
 from evaluations.models import Answer, AnswerEvidence, Assignment, EvaluationCycle, Question, WindowExtension
 from masterplan.models import Dimension
 
@@ -301,6 +302,11 @@ class ReadinessEntry:
     agency: str  # acronym
     dimension: str  # code
     items: list[ReadinessItem]
+
+    @property
+    def url(self) -> str:
+        """The answer's page (reverse_pk: the page links fifty of them)."""
+        return reverse_pk("evaluations:answer", self.answer_id)
 
 
 def readiness_items(*, cycle: EvaluationCycle, today: dt.date, agency: str = "", dimension: str = "") -> QuerySet:

@@ -8,10 +8,10 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common.links import reverse_pk
 from evidence.models import Evidence
 from masterplan.models.plan import YEAR_VALIDATORS, Indicator, PeriodType, Programme
 
@@ -109,7 +109,7 @@ class ProgressReport(models.Model):
         return f"{self.programme.code} · {self.agency.acronym} · {self.period_label}"
 
     def get_absolute_url(self) -> str:
-        return reverse("masterplan:report", args=[self.pk])
+        return reverse_pk("masterplan:report", self.pk)
 
     @property
     def period_label(self) -> str:
