@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+
+from common.numbers import local_number
 
 # What html.escape() replaces.
 _HTML_SPECIAL = re.compile(r"[&<>\"']")
@@ -64,7 +65,7 @@ def _figure(value: Decimal | int | float | None, places: int) -> str:
         return "–"
     # Half up, as indices are published (number_format alone would round 3.385 to even: 3.38).
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return local_number(rounded, places)  # number_format's output (common.numbers)
 
 
 def bar_chart(

@@ -79,6 +79,7 @@ class ReadinessLine:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PROBLEMS, 0))
     items: list[ReadinessItem] = field(default_factory=list)
     total: int = 0
+    problems: int = 0  # answers with at least one problem: the line's rows of `readiness_items`
 
     @property
     def cells(self) -> list[tuple[str, int, bool]]:
@@ -228,7 +229,9 @@ def _readiness_answers(cycle: EvaluationCycle, today: dt.date) -> tuple[QuerySet
 
 def _counted(answers: QuerySet[Answer], conditions: dict[str, Q], *group: str) -> QuerySet:
     counts = {f"n_{problem}": Count("pk", filter=condition) for problem, condition in conditions.items()}
-    return answers.order_by().values(*group).annotate(total=Count("pk"), **counts)
+    # The answers with any problem too: the readiness page's item list pages through them without counting again.
+    problems = Count("pk", filter=reduce(operator.or_, conditions.values()))
+    return answers.order_by().values(*group).annotate(total=Count("pk"), problems=problems, **counts)
 
 
 def _problem_rows(answers: QuerySet[Answer], conditions: dict[str, Q]) -> QuerySet:
@@ -268,6 +271,7 @@ def readiness(*, cycle: EvaluationCycle, today: dt.date, with_items: bool = True
             if line is None:
                 line = lines[kind][key] = ReadinessLine(label, key)
             line.total += row["total"]
+            line.problems += row["problems"]
             for p in PROBLEMS:
                 line.counts[p] += row[f"n_{p}"]
     carried_year = cycle.previous.year if cycle.previous_id else None

@@ -53,6 +53,7 @@ def _build(request: HttpRequest) -> tuple[Selection, list[Table], dict[str, obje
         agency=s.agency,
         masterplan=s.masterplan,
         dimensions=s.dimensions,
+        agencies=s.agencies or None,  # the filter's SKPDs, not fetched twice
     )
     readiness = cycle_readiness(
         cycle=s.cycle,

@@ -5,7 +5,7 @@ defaults a coordinator expects when a filter is left out or refused.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 
@@ -28,6 +28,8 @@ class Selection:
     agency: Agency | None
     cycles: list[EvaluationCycle]
     dimensions: list[Dimension]
+    # The region's SKPDs, inactive ones included (the SKPD filter's choices), which label the report rows too.
+    agencies: list[Agency] = field(default_factory=list)
 
 
 def _default_period(masterplan: Masterplan | None, year: int, today: dt.date) -> int:
@@ -83,4 +85,4 @@ def _select(request: HttpRequest, region: Region, today: dt.date) -> Selection:
         form.data = shown
     else:
         form.initial = {"year": year, "period": period}
-    return Selection(form, masterplan, year, period, cycle, dimension, agency, cycles, dimensions)  # type: ignore[arg-type]
+    return Selection(form, masterplan, year, period, cycle, dimension, agency, cycles, dimensions, agencies)  # type: ignore[arg-type]

@@ -96,7 +96,14 @@ def readiness(request: HttpRequest, cycle: EvaluationCycle) -> HttpResponse:
     dimension = request.GET.get("dimension", "")
     dimension = dimension if dimension in {line.key for line in report.by_dimension} else ""
     rows = selectors.readiness_items(cycle=cycle, today=today, agency=skpd, dimension=dimension)
-    page, query = paginate(request, rows, READINESS_ITEMS_PER_PAGE)
+    # The lines counted the answers with a problem already: the item list is not counted (compiled) again, but
+    # for an SKPD and a dimension at once (no line counts those).
+    count: int | None = None
+    if not (skpd and dimension):
+        lines = report.by_dimension if dimension else report.by_agency
+        key = dimension or skpd  # "" for every line
+        count = sum(line.problems for line in lines if not key or line.key == key)
+    page, query = paginate(request, rows, READINESS_ITEMS_PER_PAGE, count=count)
     page.object_list = selectors.readiness_item_rows(page.object_list, carried_year=report.carried_year)
     context = {
         "cycle": cycle,

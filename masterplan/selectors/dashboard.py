@@ -171,13 +171,15 @@ def report_dashboard(
     masterplan: Masterplan | None = None,
     progress: Monev | None = None,
     dimensions: list[Dimension] | None = None,
+    agencies: Iterable[Agency] | None = None,
 ) -> ReportDashboard:
     """The masterplan side of the dashboard for `year` and `period` of the region's current masterplan.
 
     Reports count for the SKPD that wrote them (lead or supporting); "not started" and "overdue" are the lead
     SKPD's programmes running in the year with no report, or no submitted or approved report once the period's
     due date has passed. `progress` is no longer read (the mean indicator progress is computed here, from one
-    query); it stays so that callers written for the earlier signature keep working.
+    query); it stays so that callers written for the earlier signature keep working. `agencies`: the region's
+    SKPDs when the caller already holds them (the dashboard's SKPD filter), saving their query.
     """
     masterplan = masterplan or current_masterplan(region)
     if masterplan is None:
@@ -205,7 +207,10 @@ def report_dashboard(
     lines = _programme_lines(programmes, year, period)
     counts = list(_report_counts(reports))
     # The region's SKPDs (a few dozen): their acronyms label the rows and order the supporting SKPDs' figures.
-    acronyms = dict(Agency.objects.filter(region=region).values_list("pk", "acronym"))
+    if agencies is None:
+        acronyms = dict(Agency.objects.filter(region=region).values_list("pk", "acronym"))
+    else:
+        acronyms = {a.pk: a.acronym for a in agencies if a.region_id == region.pk}
     shown = {line.lead_agency for line in lines} | {row["agency"] for row in counts}
     agency_rows = {pk: ReportRow(str(pk), acronym) for pk, acronym in acronyms.items() if pk in shown}
     dimension_rows = {d.pk: ReportRow(d.code, d.name) for d in dimensions}
@@ -248,9 +253,14 @@ class _ProgrammeLine(NamedTuple):
 def _programme_lines(programmes: QuerySet[Programme], year: int, period: int) -> list[_ProgrammeLine]:
     """The programmes the filters keep, with their lead SKPD's report state for the period: one query, which the
     report slots, the realisation and the quick wins all read (at most a few hundred rows a region)."""
-    lead_report = ProgressReport.objects.filter(
-        programme=OuterRef("pk"), agency=OuterRef("lead_agency"), year=year, period=period
-    ).values("status")[:1]  # one report per programme, SKPD and period
+    # One report per programme, SKPD and period: unordered, so the subquery neither sorts nor joins the programme.
+    lead_report = (
+        ProgressReport.objects.filter(
+            programme=OuterRef("pk"), agency=OuterRef("lead_agency"), year=year, period=period
+        )
+        .order_by()
+        .values("status")[:1]
+    )
     rows = (
         programmes.annotate(lead_report=Subquery(lead_report))
         .order_by()
