@@ -10,6 +10,7 @@ missing evidence and unverified items, and programme progress per dimension.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -168,6 +169,19 @@ class SheetWriter:
 
 def write_package_workbook(data: PackageData, path: Path) -> int:
     """Write the evaluation package's workbook to `path`; returns the number of data rows written."""
+    # The worker holds the cycle's collected data (and Django) while openpyxl makes tens of thousands of small,
+    # short-lived objects, each batch of which set off the cycle collector over the whole heap: measured, the
+    # workbook took ~5 % longer with it on. Nothing written here forms reference cycles that need it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_package_workbook(data, path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write_package_workbook(data: PackageData, path: Path) -> int:
     workbook = Workbook(write_only=True)
     summary = SheetWriter(
         workbook,
