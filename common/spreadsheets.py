@@ -127,7 +127,7 @@ def _xlsx_untext(value: Any) -> Any:
     return value
 
 
-def _xlsx_value(sheet: Any, value: Any) -> Any:
+def xlsx_value(sheet: Any, value: Any) -> Any:
     """One value for a write-only row: text escaped and typed as text, everything else as openpyxl types it."""
     if not isinstance(value, str):
         return value
@@ -149,10 +149,10 @@ def write_xlsx_rows(out: IO[bytes], headers: Sequence[Any], rows: Iterable[Seque
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
-    sheet.append([_xlsx_value(sheet, str(header)) for header in headers])
+    sheet.append([xlsx_value(sheet, str(header)) for header in headers])
     written = 0
     for row in rows:
-        sheet.append([_xlsx_value(sheet, value) for value in row])
+        sheet.append([xlsx_value(sheet, value) for value in row])
         written += 1
     workbook.save(out)
     return written

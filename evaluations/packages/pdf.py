@@ -75,9 +75,9 @@ def static_files() -> dict[str, str]:
     for finder in finders.get_finders():
         for path, storage in finder.list([]):
             prefix = getattr(storage, "prefix", None)
-            name = f"{prefix}/{path}" if prefix else path
+            name = (f"{prefix}/{path}" if prefix else path).replace("\\", "/")
             if Path(name).suffix.lower() in STATIC_TYPES and name not in found:
-                found[name.replace("\\", "/")] = storage.path(path)
+                found[name] = storage.path(path)
     return found
 
 

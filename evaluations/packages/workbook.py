@@ -19,14 +19,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, TIME_FORMATS
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import TIME_FORMATS
 from openpyxl.styles import Font
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from common.spreadsheets import xlsx_text
+from common.spreadsheets import xlsx_text, xlsx_value
 from evaluations.selectors.package import PackageData, validity_label
 from masterplan.selectors.monev import Monev
 
@@ -55,17 +54,6 @@ TIME_FORMATS[_Date] = _DATE_FORMAT
 TIME_FORMATS[_DateTime] = "DD/MM/YYYY HH:MM"
 
 
-class _ReusedCell(Cell):
-    """A cell object handed to a write-only sheet's append(). openpyxl tries every value of a row as a plain value
-    first and, for a cell object, formats an error message with its repr() before taking it as a cell: Cell's own
-    repr (which works out the coordinate and the sheet's title) cost more than writing the cell."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<cell>"
-
-
 class SheetWriter:
     """One write-only sheet: a header, then rows whose cells get Excel types and safe text."""
 
@@ -76,56 +64,21 @@ class SheetWriter:
             self.sheet.column_dimensions[get_column_letter(index)].width = width
         self.sheet.freeze_panes = "A2"
         self.rows = 0
-        # Each style is registered with the workbook once; a styled cell then copies its (small) style array
-        # instead of looking the style up again, which made typed cells twice as slow as plain values.
-        self._styles = {
-            name: self._styled(**style)._style
-            for name, style in {
-                "date": {"number_format": _DATE_FORMAT},
-                "datetime": {"number_format": "DD/MM/YYYY HH:MM"},
-                "header": {"font": _BOLD},
-            }.items()
-        }
         self._yes, self._no = str(_("Yes")), str(_("No"))
-        self._cells: dict[tuple[int, str | None], Cell] = {}
-        self.sheet.append([self._cell(xlsx_text(name), "header", text=True) for name, _width in columns])
+        self.sheet.append([self._header(name) for name, _width in columns])
 
-    def _styled(self, **style: Any) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.sheet)
-        for attribute, value in style.items():
-            setattr(cell, attribute, value)
+    def _header(self, name: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=xlsx_text(name))
+        cell.data_type = "s"  # whatever the (translated) name looks like
+        cell.font = _BOLD
         return cell
 
-    def _cell(self, value: Any, style: str | None, *, text: bool = False, column: int | None = None) -> Cell:
-        """A cell object for `value`: a new one for the header, else the one kept for this column and style.
-
-        Reusing them is safe: a write-only sheet writes each row out during append(), before the next row is made."""
-        cell = self._cells.get((column, style)) if column is not None else None
-        if cell is None:
-            cell = _ReusedCell(self.sheet, row=1, column=1)
-            if style is not None:
-                cell._style = StyleArray(self._styles[style])
-            if column is not None:
-                self._cells[column, style] = cell
-        # Styled before the value is bound: a date bound first would be given openpyxl's default date format (a
-        # style lookup of its own) only to have it replaced.
-        cell.value = value
-        if text:
-            cell.data_type = "s"  # openpyxl would otherwise store "=…" as a live formula
-        return cell
-
-    def _value(self, value: Any, column: int | None = None) -> Any:
+    def _value(self, value: Any) -> Any:
         """What one value becomes: a plain value where openpyxl's own typing is right, else a typed cell."""
         kind = type(value)
         if kind is str:
-            if not value:
-                return None
-            text = xlsx_text(value)
-            # Any other text is stored as text by openpyxl itself. Long text is not given wrapped alignment: a
-            # styled cell per long answer made the workbook half as fast as openpyxl's plain rows.
-            if text[0] == "=" or text in ERROR_CODES:
-                return self._cell(text, None, text=True, column=column)
-            return text
+            # Text that openpyxl would store as a live formula or an error value becomes a cell typed as text.
+            return xlsx_value(self.sheet, value) if value else None
         if value is None or kind is int or kind is Decimal or kind is float:
             return value  # numbers are Excel numbers as they are
         if kind is bool:
@@ -135,7 +88,7 @@ class SheetWriter:
         if isinstance(value, dt.date):
             return _Date(value.year, value.month, value.day)
         if isinstance(value, str):  # a str subclass (SafeString, a label)
-            return self._value(str(value), column)
+            return self._value(str(value))
         return value
 
     def append(self, values: Iterable[Any]) -> None:
@@ -146,7 +99,7 @@ class SheetWriter:
         # text (a text starting with = or #). Only a row where that finds something goes through _value text by text.
         row = values if type(values) is list else list(values)
         if not set(map(type, row)) <= _PLAIN:
-            row = [v if type(v) in _PLAIN else self._value(v, i) for i, v in enumerate(row)]
+            row = [v if type(v) in _PLAIN else self._value(v) for v in row]
         if "" in row:
             row = [None if v == "" else v for v in row]
         joined = "\n" + "\n".join([v for v in row if type(v) is str])
@@ -157,7 +110,7 @@ class SheetWriter:
             or "\r" in joined
             or _CONTROL.search(joined) is not None
         ):
-            row = [self._value(v, i) if type(v) is str else v for i, v in enumerate(row)]
+            row = [self._value(v) if type(v) is str else v for v in row]
         self.sheet.append(row)
         self.rows += 1
 
